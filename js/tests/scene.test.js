@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createScene } from "../src/lib/scene.js";
+
+function cube(n, shift) {
+  const positions = new Float32Array(n * 3);
+  for (let i = 0; i < n * 3; i++)
+    positions[i] = ((i * 7919) % 100) / 1000 + shift;
+  return positions;
+}
+
+function frame(n, shift, distance) {
+  return {
+    n,
+    positions: cube(n, shift),
+    distances: new Float32Array(n).fill(distance),
+  };
+}
+
+const options = { delta: 0.01, showUnconverged: true, maxDistance: 1 };
+
+test("a frame moved far away is drawn in full, in the same geometry", () => {
+  const scene = createScene();
+  scene.setSamples(frame(50, 0, 0.5), options);
+  const samples = scene.scene.children.find((c) => c.renderOrder === 2);
+  const geometry = samples.geometry;
+
+  const counts = scene.setSamples(frame(50, 10, 0.5), options);
+
+  assert.equal(counts.drawn, 50);
+  assert.equal(samples.geometry, geometry);
+  assert.equal(geometry.drawRange.count, 50);
+  // No stale bounding volume can cull the moved points.
+  assert.equal(samples.frustumCulled, false);
+  assert.equal(geometry.getAttribute("position").array[0], cube(1, 10)[0]);
+  scene.dispose();
+});
+
+test("hiding non-converged points shortens the draw range", () => {
+  const scene = createScene();
+  const f = frame(4, 0, 0.5);
+  f.distances.set([0.001, 0.5, 0.002, Number.NaN]);
+
+  const counts = scene.setSamples(f, { ...options, showUnconverged: false });
+
+  assert.deepEqual(counts, { drawn: 3, converged: 2, unknown: 1 });
+  scene.dispose();
+});
+
+test("a larger frame replaces the geometry and disposes the old one", () => {
+  const scene = createScene();
+  scene.setSamples(frame(10, 0, 0.5), options);
+  const samples = scene.scene.children.find((c) => c.renderOrder === 2);
+  const old = samples.geometry;
+  let disposed = false;
+  old.addEventListener("dispose", () => (disposed = true));
+
+  scene.setSamples(frame(100, 0, 0.5), options);
+
+  assert.notEqual(samples.geometry, old);
+  assert.ok(disposed);
+  scene.dispose();
+});
+
+test("dispose frees every geometry, material and texture", () => {
+  const scene = createScene();
+  scene.setMode("2d");
+  scene.setData(cube(5, 0), new Uint8Array([0, 1, 0, 1, 2]));
+  const gap = { data: new Float32Array(6).fill(0.2), shape: [2, 3] };
+  const top = { data: new Uint8Array(6), shape: [2, 3] };
+  scene.setBackground({ gap, top, extent: [0, 1, 0, 1] });
+  const items = scene.disposables();
+  assert.equal(items.length, 8);
+  let count = 0;
+  for (const item of items)
+    item.addEventListener("dispose", () => (count += 1));
+
+  scene.dispose();
+
+  assert.equal(count, items.length);
+});

@@ -9,7 +9,9 @@ method (time and peak memory, measured in a child process) and the torus
 generator at 1M points against a per-point Python loop.
 
 Ratios compare runs made in this process on this machine; absolute times vary
-from machine to machine.
+from machine to machine. The default method's time is the median of 5 runs
+(each takes well under a second, so one run is at the mercy of other load); the
+reference runs once, its 1000 steps averaging out such noise.
 
     python benchmarks/flow.py [--quick]
 """
@@ -46,16 +48,20 @@ def trained(name, seed=0):
     return net, experiment.box
 
 
-def timed_flow(net, box, n_samples, **kwargs):
-    flow = GradientFlow(
-        net, box, n_samples=n_samples, random_state=0, frame_every=None, **kwargs
-    )
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        flow()
-    seconds = time.perf_counter() - start
+def timed_flow(net, box, n_samples, repeat=1, **kwargs):
+    """Run a flow ``repeat`` times; the median time and the last run's figures."""
+    times = []
+    for _ in range(repeat):
+        flow = GradientFlow(
+            net, box, n_samples=n_samples, random_state=0, frame_every=None, **kwargs
+        )
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            flow()
+        times.append(time.perf_counter() - start)
     dist = flow.distances_
+    seconds = float(np.median(times))
     return seconds, float(np.mean(dist < 1e-2)), float(np.mean(dist < 1e-4)), flow
 
 
@@ -126,7 +132,7 @@ def main(argv=None):
         t_ref, a2, a4 = timed_flow(net, box, 10_000, method="gradient", n_epochs=steps)[
             :3
         ]
-        t_new, b2, b4, _ = timed_flow(net, box, 10_000)
+        t_new, b2, b4, _ = timed_flow(net, box, 10_000, repeat=5)
         rows.append((name, t_ref / t_new, b4))
         print(
             f"| {name} | reference (Adam 1e-3) | {steps} | {t_ref:.3f} | {a2:.4f} | "

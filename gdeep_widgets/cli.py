@@ -11,7 +11,9 @@ import numpy as np
 
 from .experiments import EXPERIMENTS
 
-__all__ = ["main", "run_demo"]
+__all__ = ["export_page", "main", "run_demo"]
+
+EXPORT_KEYS = "X (or data), y (or labels), frames, distances, epochs"
 
 
 def run_demo(
@@ -94,23 +96,48 @@ def run_demo(
 
 def write_page(out, X, y, flow, model, name):
     """Write the viewer with the data and the flow's frames to ``out``."""
-    from .plots import output_grid
+    from .plots import decision_surface
     from .widgets import FlowViewer
 
     viewer = FlowViewer(data=X, labels=y, title=f"gdeep-widgets: {name}")
     viewer.show_flow(flow)
     if X.shape[1] == 2:
-        box = flow.boundary_tuple
-        step = max(box[0][1] - box[0][0], box[1][1] - box[1][0]) / 200
-        gx, gy, proba = output_grid(model, box, step)
-        top2 = np.sort(proba, axis=2)[:, :, -2:]
-        gap = top2[:, :, 1] - top2[:, :, 0]
-        if proba.shape[2] == 2:
-            gap = gap / 2
-        viewer.set_background(gap, proba.argmax(2), [gx[0], gx[-1], gy[0], gy[-1]])
+        viewer.set_background(*decision_surface(model, flow.boundary_tuple))
     path = Path(out)
     viewer.save_html(path)
     return path
+
+
+def export_page(source, out, title=None):
+    """Write the viewer page for arrays saved with ``numpy.savez``.
+
+    ``source`` holds ``X`` (or ``data``) of shape (n, D), and optionally ``y``
+    (or ``labels``), ``frames`` of shape (k, m, D), ``distances`` of shape
+    (k, m) and ``epochs`` of shape (k,). Returns the path written.
+    """
+    from .widgets import FlowViewer
+
+    with np.load(source, allow_pickle=False) as arrays:
+        keys = set(arrays.files)
+        data_key = "X" if "X" in keys else "data" if "data" in keys else None
+        label_key = "y" if "y" in keys else "labels" if "labels" in keys else None
+        if data_key is None and "frames" not in keys:
+            raise ValueError(
+                f"{source} must hold an array named X (or data) or frames; it holds "
+                f"{', '.join(sorted(keys)) or 'nothing'}. Known names: {EXPORT_KEYS}."
+            )
+        viewer = FlowViewer(
+            data=arrays[data_key] if data_key else None,
+            labels=arrays[label_key] if label_key and data_key else None,
+            title=title if title is not None else Path(source).stem,
+        )
+        if "frames" in keys:
+            viewer.set_frames(
+                list(arrays["frames"]),
+                distances=list(arrays["distances"]) if "distances" in keys else None,
+                epochs=[int(e) for e in arrays["epochs"]] if "epochs" in keys else None,
+            )
+    return viewer.save_html(out)
 
 
 def format_summary(result, method, delta):
@@ -180,6 +207,15 @@ def _parser():
         help="boundary threshold on |p - 1/2| (default 0.01)",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    export = sub.add_parser(
+        "export",
+        help="write the viewer page for arrays saved with numpy.savez",
+        description="Write a self-contained HTML page of the viewer from an .npz "
+        f"file holding {EXPORT_KEYS}; frames has shape (k, n, D).",
+    )
+    export.add_argument("source", help="the .npz file")
+    export.add_argument("--out", required=True, help="HTML file to write")
+    export.add_argument("--title", default=None, help="page title")
     return parser
 
 
@@ -187,17 +223,22 @@ def main(argv=None):
     """Entry point of the ``gdeep-widgets`` command."""
     args = _parser().parse_args(argv)
     try:
-        run_demo(
-            args.dataset,
-            args.out,
-            n_samples=args.n_samples,
-            n_epochs=args.epochs,
-            flow_epochs=args.flow_epochs,
-            method=args.method,
-            delta=args.delta,
-            seed=args.seed,
-        )
-    except (ValueError, TypeError) as exc:
+        if args.command == "export":
+            path = export_page(args.source, args.out, args.title)
+            size = path.stat().st_size / 2**20
+            print(f"wrote {path} ({size:.1f} MiB, opens offline)")
+        else:
+            run_demo(
+                args.dataset,
+                args.out,
+                n_samples=args.n_samples,
+                n_epochs=args.epochs,
+                flow_epochs=args.flow_epochs,
+                method=args.method,
+                delta=args.delta,
+                seed=args.seed,
+            )
+    except (ValueError, TypeError, OSError) as exc:
         print(f"gdeep-widgets: error: {exc}", file=sys.stderr)
         return 2
     return 0

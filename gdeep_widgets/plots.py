@@ -18,6 +18,7 @@ from .training import keep_modes, model_device_dtype
 __all__ = [
     "CLASS_COLORS",
     "class_color",
+    "decision_surface",
     "plot_activation_contours",
     "plot_dataset",
     "plot_decision_boundary",
@@ -178,7 +179,7 @@ def _coords(points, n_components):
     return coords
 
 
-def output_grid(model, boundary_tuple, delta):
+def output_grid(model, boundary_tuple, step):
     """Evaluate a 2-input classifier on a grid; returns x, y, probabilities.
 
     ``proba[i, j]`` holds the class probabilities at ``(x[j], y[i])``. The model
@@ -187,13 +188,13 @@ def output_grid(model, boundary_tuple, delta):
     from .flow import GradientFlow
 
     box = check_box(boundary_tuple, "boundary_tuple", n_features=2)
-    delta = check_float(delta, "delta", low=0.0, low_open=True)
-    x = np.arange(box[0, 0], box[0, 1] + delta / 2, delta)
-    y = np.arange(box[1, 0], box[1, 1] + delta / 2, delta)
+    step = check_float(step, "step", low=0.0, low_open=True)
+    x = np.arange(box[0, 0], box[0, 1] + step / 2, step)
+    y = np.arange(box[1, 0], box[1, 1] + step / 2, step)
     if len(x) * len(y) > 4_000_000:
         raise ValueError(
-            f"delta={delta} makes a grid of {len(x)} x {len(y)} points over "
-            f"{box.tolist()}; use a larger delta (at most 4,000,000 points)."
+            f"a grid step of {step} makes a grid of {len(x)} x {len(y)} points over "
+            f"{box.tolist()}; use a larger step (at most 4,000,000 points)."
         )
     kind = GradientFlow(model, box, n_samples=1, n_epochs=0).output_
     xx, yy = np.meshgrid(x, y)
@@ -221,6 +222,38 @@ def output_grid(model, boundary_tuple, delta):
     return x, y, proba.cpu().numpy().reshape(len(y), len(x), -1)
 
 
+def decision_surface(model, boundary_tuple, n_cells=200):
+    """The network's decision over a 2D box, as the viewer's background needs it.
+
+    Parameters
+    ----------
+    model : torch.nn.Module or callable
+        Takes inputs of shape (n, 2).
+    boundary_tuple : ((xmin, xmax), (ymin, ymax))
+    n_cells : int, default=200
+        Grid cells along the longer side of the box.
+
+    Returns
+    -------
+    gap : ndarray of shape (ny, nx)
+        Distance to the boundary: ``|p - 1/2|`` for two classes, the gap between
+        the two largest probabilities for more. Row i is y, column j is x.
+    top : ndarray of shape (ny, nx)
+        Predicted class.
+    extent : list of float
+        ``[xmin, xmax, ymin, ymax]`` of the grid's nodes.
+    """
+    box = check_box(boundary_tuple, "boundary_tuple", n_features=2)
+    n_cells = check_int(n_cells, "n_cells", low=2, high=2000)
+    step = float(np.max(box[:, 1] - box[:, 0])) / n_cells
+    x, y, proba = output_grid(model, box, step)
+    top2 = np.sort(proba, axis=2)[:, :, -2:]
+    gap = top2[:, :, 1] - top2[:, :, 0]
+    if proba.shape[2] == 2:
+        gap = gap / 2
+    return gap, proba.argmax(2), [float(x[0]), float(x[-1]), float(y[0]), float(y[-1])]
+
+
 def plot_activation_contours(
     model, delta=0.01, boundary_tuple=((-1.5, 1.5), (-1.5, 1.5)), *, title=None
 ):
@@ -244,6 +277,7 @@ def plot_activation_contours(
     plotly.graph_objects.Figure
         A contour whose ``z[i][j]`` is the value at ``(x[j], y[i])``.
     """
+    delta = check_float(delta, "delta", low=0.0, low_open=True)
     x, y, proba = output_grid(model, boundary_tuple, delta)
     contours = {"start": 0.0, "end": 1.0, "size": 0.1}
     if proba.shape[2] == 2:

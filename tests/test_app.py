@@ -409,9 +409,7 @@ def test_app_stop_during_the_flow_keeps_the_frames_so_far():
     assert f"stopped at epoch {app.flow.epoch_} of 200" in app.last_status
 
 
-def test_app_failure_in_a_job_is_shown_and_the_app_keeps_working(
-    monkeypatch, caplog
-):
+def test_app_failure_in_a_job_is_shown_and_the_app_keeps_working(monkeypatch, caplog):
     class BrokenFlow(GradientFlow):
         def step(self):
             raise RuntimeError("the model exploded")
@@ -427,7 +425,9 @@ def test_app_failure_in_a_job_is_shown_and_the_app_keeps_working(
     assert app.last_error == "RuntimeError: the model exploded"
     assert "data-level='error'" in app.status.value
     assert "the flow failed" in caplog.text
-    assert not app.busy and not app.flow_button.disabled and not app.train_button.disabled
+    assert (
+        not app.busy and not app.flow_button.disabled and not app.train_button.disabled
+    )
 
     monkeypatch.setattr(app_module, "GradientFlow", GradientFlow)
     click(app.flow_button, app)

@@ -1,6 +1,8 @@
+import json
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 
 from gdeep_widgets.cli import main, run_demo
@@ -53,3 +55,30 @@ def test_cli_reports_bad_arguments_as_an_error(capsys):
     assert "n_samples must be a positive integer; got 0" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["demo", "spirals"])
+
+
+def test_export_writes_a_page_from_saved_arrays(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    frames = np.stack([rng.normal(size=(30, 3)) * s for s in (1.0, 0.5, 0.1)])
+    source = tmp_path / "flow.npz"
+    np.savez(source, X=X, y=y, frames=frames, distances=np.abs(frames[:, :, 0]))
+    out = tmp_path / "flow.html"
+    assert main(["export", str(source), "--out", str(out), "--title", "Saved"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    page = out.read_text()
+    state = re.search(
+        r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S
+    )
+    payload = json.loads(state[1])
+    assert "<title>Saved</title>" in page
+    assert payload["state"]["n_frames"] == 3
+    assert len(payload["frames"]) == 3
+
+
+def test_export_names_the_missing_arrays(tmp_path, capsys):
+    source = tmp_path / "bad.npz"
+    np.savez(source, points=np.zeros((3, 2)))
+    assert main(["export", str(source), "--out", str(tmp_path / "x.html")]) == 2
+    assert "must hold an array named X (or data) or frames" in capsys.readouterr().err

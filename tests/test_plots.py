@@ -11,6 +11,7 @@ from gdeep_widgets import (
     plot_decision_boundary,
     plot_training_history,
 )
+from gdeep_widgets.plots import decision_surface
 from gdeep_widgets.training import EpochRecord
 
 
@@ -55,7 +56,7 @@ def test_activation_contours_reject_bad_input():
         plot_activation_contours(Net([2, 4]), boundary_tuple=[(0, 1)] * 3)
     with pytest.raises(ValueError, match="delta must be > 0.0"):
         plot_activation_contours(Net([2, 4]), delta=0.0)
-    with pytest.raises(ValueError, match="use a larger delta"):
+    with pytest.raises(ValueError, match="use a larger step"):
         plot_activation_contours(
             Net([2, 4]), delta=1e-4, boundary_tuple=[(-1, 1), (-1, 1)]
         )
@@ -115,3 +116,13 @@ def test_training_history_figure_has_losses_and_accuracy():
     assert names == ["train loss", "valid loss", "accuracy"]
     assert list(fig.data[2].y) == [0.5, 0.6, 0.7, 0.8]
     assert len(plot_training_history(TrainingHistory()).data) == 3
+
+
+def test_decision_surface_gives_gap_and_class_on_grid_nodes():
+    gap, top, extent = decision_surface(XMinusHalfY(), [(-1, 1), (0, 0.5)], n_cells=8)
+    assert gap.shape == top.shape == (3, 9)
+    assert extent == [-1.0, 1.0, 0.0, 0.5]
+    xs, ys = np.linspace(-1, 1, 9), np.linspace(0, 0.5, 3)
+    p = 1 / (1 + np.exp(-(xs[None, :] - 2 * ys[:, None])))
+    assert np.allclose(gap, np.abs(p - 0.5), atol=1e-6)
+    assert np.array_equal(top, (p > 0.5).astype(int))

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from .._validation import check_box
 
 __all__ = [
+    "ARRAYS",
     "CLASS_NAMES",
     "DESCRIPTION_WIDTH",
     "describe_network",
@@ -20,6 +21,9 @@ __all__ = [
     "parse_box",
     "status_html",
 ]
+
+#: Value of the dataset menu for the arrays given to the app.
+ARRAYS = "arrays"
 
 DESCRIPTION_WIDTH = "92px"
 
@@ -43,7 +47,12 @@ CLASS_NAMES = {
     "tori-unentangled": ["upright torus", "flat torus"],
 }
 
-_STATUS_COLORS = {"info": "#1f2328", "busy": "#0b5cad", "warn": "#8a4b00", "error": "#b42318"}
+_STATUS_COLORS = {
+    "info": "#1f2328",
+    "busy": "#0b5cad",
+    "warn": "#8a4b00",
+    "error": "#b42318",
+}
 
 
 def _style():
@@ -66,12 +75,14 @@ def param_widget(name, default, low, high):
         "tooltip": f"{name}: {help_text} In [{low}, {high}].",
         "continuous_update": False,
         "style": _style(),
-        "layout": widgets.Layout(width="100%"),
+        "layout": widgets.Layout(width="auto"),
     }
     if isinstance(default, int):
         if high - low <= 1000:
             return widgets.IntSlider(step=1, **common)
-        return widgets.BoundedIntText(step=max(1, 10 ** int(math.log10(high - low) - 3)), **common)
+        return widgets.BoundedIntText(
+            step=max(1, 10 ** int(math.log10(high - low) - 3)), **common
+        )
     step = 10.0 ** math.floor(math.log10(high - low)) / 100
     return widgets.FloatSlider(step=step, readout_format=".2f", **common)
 
@@ -140,6 +151,9 @@ def describe_network(n_features, hidden, n_classes):
     )
 
 
+_CELL_STYLE = "text-align:right;padding:1px 8px;white-space:nowrap"
+
+
 def history_table_html(history, max_height=230):
     """The epoch table, newest row kept in view by a bottom-anchored scroll box."""
     head = "".join(
@@ -149,7 +163,9 @@ def history_table_html(history, max_height=230):
     )
     rows = []
     for record in history:
-        stopped = " <span style='color:#8a4b00'>(stopped)</span>" if record.partial else ""
+        stopped = (
+            " <span style='color:#8a4b00'>(stopped)</span>" if record.partial else ""
+        )
         cells = [
             str(record.epoch),
             f"{record.train_loss:.5f}",
@@ -159,10 +175,7 @@ def history_table_html(history, max_height=230):
         ]
         rows.append(
             "<tr>"
-            + "".join(
-                f"<td style='text-align:right;padding:1px 8px'>{cell}</td>"
-                for cell in cells
-            )
+            + "".join(f"<td style='{_CELL_STYLE}'>{cell}</td>" for cell in cells)
             + "</tr>"
         )
     if not rows:
@@ -188,6 +201,7 @@ def status_html(text, level="info"):
     weight = "600" if level == "error" else "400"
     return (
         f"<div class='gdeep-status' data-level='{level}' style='color:{color};"
-        f"font-weight:{weight};font-size:12.5px;line-height:1.35;white-space:normal;"
+        f"font-weight:{weight};font-size:12.5px;line-height:1.35;text-align:left;"
+        "white-space:normal;"
         f"overflow-wrap:anywhere'>{html.escape(text)}</div>"
     )

@@ -15,113 +15,43 @@ import threading
 import time
 
 import ipywidgets as widgets
-import numpy as np
-import plotly.graph_objects as go
 import torch
-from plotly.subplots import make_subplots
 
-from .._validation import check_array, check_choice, check_float, check_int, check_labels
+from .._validation import (
+    check_array,
+    check_choice,
+    check_float,
+    check_int,
+    check_labels,
+)
 from ..datasets import DATASETS, make_dataset
 from ..experiments import box_around
 from ..flow import DEFAULT_EPOCHS, METHODS, GradientFlow
 from ..models import Net, parse_architecture
-from ..plots import output_grid
-from ..training import TrainingCallback, TrainingHistory, train_classification_nn
+from ..plots import decision_surface
+from ..training import TrainingHistory, train_classification_nn
 from ._app_controls import (
+    ARRAYS,
     CLASS_NAMES,
-    DESCRIPTION_WIDTH,
     describe_network,
     format_box,
     history_table_html,
-    param_widget,
     parse_box,
     status_html,
 )
+from ._app_jobs import FramePusher, LiveTraining
+from ._app_layout import AppLayout
 from .flow_viewer import FlowViewer
 
 __all__ = ["ARRAYS", "DecisionBoundaryApp"]
 
 logger = logging.getLogger(__name__)
 
-#: Value of the dataset menu for the arrays given to the app.
-ARRAYS = "arrays"
-
 #: Grid cells along the longer side of the 2D background heat map.
 BACKGROUND_CELLS = 200
 
-_TRACE_COLORS = {"train": "#0072B2", "valid": "#D55E00", "accuracy": "#009E73"}
 
-
-def _row(*children, **layout):
-    return widgets.HBox(list(children), layout=widgets.Layout(**layout))
-
-
-def _full(**kwargs):
-    """Keyword arguments shared by the labelled inputs of the panels."""
-    return {
-        "style": {"description_width": DESCRIPTION_WIDTH},
-        "layout": widgets.Layout(width="100%"),
-        **kwargs,
-    }
-
-
-class _LiveTraining(TrainingCallback):
-    """Moves the progress bar during training and redraws plot and table per epoch."""
-
-    def __init__(self, app, min_interval=0.1):
-        self.app = app
-        self.min_interval = min_interval
-        self.done = 0
-        self.last = 0.0
-
-    def on_train_begin(self, n_epochs, n_batches):
-        self.n_epochs, self.n_batches = n_epochs, n_batches
-        self.first = self.app.history[-1].epoch + 1 if self.app.history else 0
-        self.app.progress.value = 0
-        self.app.progress.max = max(n_epochs * n_batches, 1)
-
-    def on_batch_end(self, epoch, batch, loss):
-        self.done += 1
-        now = time.perf_counter()
-        # One comm message per batch would flood the front end on fast
-        # models; ten updates a second look continuous.
-        if now - self.last >= self.min_interval:
-            self.last = now
-            self.app.progress.value = self.done
-            self.app.progress_label.value = (
-                f"epoch {epoch - self.first + 1}/{self.n_epochs} &middot; "
-                f"loss {loss:.4f}"
-            )
-        return False
-
-    def on_epoch_end(self, record):
-        self.app.progress.value = self.done
-        self.app._show_history()
-        return False
-
-
-class _FramePusher:
-    """Flow callback: sends each frame to the viewer, at most one per ``interval``."""
-
-    def __init__(self, viewer, interval):
-        self.viewer = viewer
-        self.interval = interval
-        self.next_time = 0.0
-        self.seconds = 0.0
-        self.n_sent = 0
-
-    def __call__(self, frame):
-        start = time.perf_counter()
-        if start < self.next_time:
-            time.sleep(self.next_time - start)
-        self.viewer.add_frame(frame.points, frame.distances, epoch=frame.epoch)
-        self.n_sent += 1
-        end = time.perf_counter()
-        self.next_time = end + self.interval
-        self.seconds += end - start
-
-
-class DecisionBoundaryApp(widgets.VBox):
+class DecisionBoundaryApp(AppLayout, widgets.VBox):
     """Make a dataset, train a classifier and watch points flow onto its boundary.
 
     A left column of controls in three tabs (Data, Model, Flow) with the
@@ -252,7 +182,9 @@ class DecisionBoundaryApp(widgets.VBox):
         check_choice(dataset, "dataset", [name for _, name in choices])
         parse_architecture(arch)
         n_epochs = check_int(n_epochs, "n_epochs", low=1, high=10_000)
-        learning_rate = check_float(learning_rate, "learning_rate", low=0, low_open=True)
+        learning_rate = check_float(
+            learning_rate, "learning_rate", low=0, low_open=True
+        )
         batch_size = check_int(batch_size, "batch_size", low=1)
         n_samples = check_int(n_samples, "n_samples", low=1, high=1_000_000)
         check_choice(method, "method", METHODS)
@@ -262,7 +194,9 @@ class DecisionBoundaryApp(widgets.VBox):
             low=0,
             high=10_000,
         )
-        delta = check_float(delta, "delta", low=0, high=0.5, low_open=True, high_open=True)
+        delta = check_float(
+            delta, "delta", low=0, high=0.5, low_open=True, high_open=True
+        )
         if random_state is not None:
             random_state = check_int(random_state, "random_state", low=0)
         super().__init__(**kwargs)
@@ -287,32 +221,22 @@ class DecisionBoundaryApp(widgets.VBox):
         self._busy = False
 
         self.viewer = FlowViewer(height=height, delta=delta)
-        self.viewer.layout = widgets.Layout(flex="1 1 auto", min_width="0", width="auto")
-        data_panel = self._build_data_panel(choices, dataset)
-        model_panel = self._build_model_panel(arch, n_epochs, learning_rate, batch_size)
-        flow_panel = self._build_flow_panel(n_samples, method, flow_epochs, delta)
-        self.tabs = widgets.Tab(
-            [data_panel, model_panel, flow_panel],
-            titles=("Data", "Model", "Flow"),
-            layout=widgets.Layout(width="100%"),
+        self._build(
+            choices,
+            dataset,
+            {
+                "arch": arch,
+                "n_epochs": n_epochs,
+                "learning_rate": learning_rate,
+                "batch_size": batch_size,
+            },
+            {
+                "n_samples": n_samples,
+                "method": method,
+                "flow_epochs": flow_epochs,
+                "delta": delta,
+            },
         )
-        controls = widgets.VBox(
-            [self.tabs, *self._build_actions()],
-            layout=widgets.Layout(width="340px", flex="0 0 340px", margin="0 12px 0 0"),
-        )
-        self._build_training_view()
-        self.children = [
-            _row(controls, self.viewer, width="100%", align_items="flex-start"),
-            _row(
-                self.loss_figure,
-                self.epoch_table,
-                width="100%",
-                align_items="flex-start",
-                margin="8px 0 0 0",
-            ),
-        ]
-        self.add_class("gdeep-app")
-
         self._wire()
         self._on_dataset_change()
         self._say(
@@ -348,250 +272,23 @@ class DecisionBoundaryApp(widgets.VBox):
             names = [str(name) for name in class_names]
         return X, y, names
 
-    def _build_data_panel(self, choices, dataset):
-        self.dataset_select = widgets.Dropdown(
-            options=choices,
-            value=dataset,
-            description="Dataset",
-            tooltip="The data to classify. The viewer shows it at once.",
-            **_full(),
-        )
-        self.dataset_params = {
-            name: {
-                param: param_widget(param, *bounds)
-                for param, bounds in spec.params.items()
-            }
-            for name, spec in DATASETS.items()
-        }
-        if self._user_data is not None:
-            self.dataset_params[ARRAYS] = {}
-        self.params_box = widgets.VBox(layout=widgets.Layout(width="100%"))
-        self.data_info = widgets.HTML(layout=widgets.Layout(width="100%"))
-        return widgets.VBox([self.dataset_select, self.params_box, self.data_info])
-
-    def _build_model_panel(self, arch, n_epochs, learning_rate, batch_size):
-        self.arch_text = widgets.Text(
-            value=arch,
-            description="Hidden layers",
-            placeholder="e.g. 20, 20, 10",
-            tooltip="Widths of the hidden layers, separated by commas. The input "
-            "width is the number of features of the data, the output width its "
-            "number of classes.",
-            continuous_update=True,
-            **_full(),
-        )
-        self.arch_info = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.n_epochs_input = widgets.BoundedIntText(
-            value=n_epochs,
-            min=1,
-            max=10_000,
-            description="Epochs",
-            tooltip="Training epochs per click on Train; Train again continues.",
-            **_full(),
-        )
-        self.learning_rate_input = widgets.BoundedFloatText(
-            value=learning_rate,
-            min=1e-6,
-            max=10.0,
-            step=1e-4,
-            description="Learning rate",
-            tooltip="Learning rate of the Adam optimizer.",
-            **_full(),
-        )
-        self.batch_size_input = widgets.BoundedIntText(
-            value=batch_size,
-            min=1,
-            max=1_000_000,
-            description="Batch size",
-            tooltip="Samples per optimizer step.",
-            **_full(),
-        )
-        return widgets.VBox(
-            [
-                self.arch_text,
-                self.arch_info,
-                self.n_epochs_input,
-                self.learning_rate_input,
-                self.batch_size_input,
-            ]
-        )
-
-    def _build_flow_panel(self, n_samples, method, flow_epochs, delta):
-        self.n_samples_input = widgets.BoundedIntText(
-            value=n_samples,
-            min=1,
-            max=1_000_000,
-            step=1000,
-            description="Points",
-            tooltip="Sample points, drawn uniformly in the box.",
-            **_full(),
-        )
-        self.box_text = widgets.Text(
-            description="Box",
-            tooltip="Where the sample points are drawn: one 'low, high' pair per "
-            "feature, separated by ';'. Starts as the data's bounding box with a "
-            "10 % margin.",
-            continuous_update=False,
-            style={"description_width": DESCRIPTION_WIDTH},
-            layout=widgets.Layout(flex="1 1 auto", width="auto"),
-        )
-        self.box_fit_button = widgets.Button(
-            icon="expand",
-            tooltip="Fit the box to the data again (10 % margin).",
-            layout=widgets.Layout(width="34px", flex="0 0 34px"),
-        )
-        self.box_info = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.method_select = widgets.Dropdown(
-            options=[
-                ("projection (Newton, fast)", "projection"),
-                ("gradient (reference, slow)", "gradient"),
-            ],
-            value=method,
-            description="Method",
-            tooltip="projection: Newton steps on the logit margin, lands exactly on "
-            "the boundary in a few epochs. gradient: descent on (p - 1/2)^2, the "
-            "reference method.",
-            **_full(),
-        )
-        self.flow_epochs_input = widgets.BoundedIntText(
-            value=flow_epochs,
-            min=0,
-            max=10_000,
-            description="Epochs",
-            tooltip="Flow epochs; each is one frame in the viewer.",
-            **_full(),
-        )
-        self.delta_input = widgets.BoundedFloatText(
-            value=delta,
-            min=1e-6,
-            max=0.49,
-            step=0.001,
-            description="delta",
-            tooltip="A point is on the boundary when |p - 1/2| < delta (the gap "
-            "between the two largest probabilities for more classes).",
-            **_full(),
-        )
-        return widgets.VBox(
-            [
-                self.n_samples_input,
-                _row(self.box_text, self.box_fit_button, width="100%"),
-                self.box_info,
-                self.method_select,
-                self.flow_epochs_input,
-                self.delta_input,
-            ]
-        )
-
-    def _build_actions(self):
-        def button(label, icon, style, tooltip):
-            return widgets.Button(
-                description=label,
-                icon=icon,
-                button_style=style,
-                tooltip=tooltip,
-                layout=widgets.Layout(flex="1 1 0", width="auto"),
-            )
-
-        self.train_button = button(
-            "Train",
-            "graduation-cap",
-            "primary",
-            "Train the network for the epochs set in Model; again to continue.",
-        )
-        self.stop_button = button(
-            "Stop", "stop", "warning", "Stop after the current batch (or flow epoch)."
-        )
-        self.flow_button = button(
-            "Flow",
-            "braille",
-            "success",
-            "Move sample points onto the decision boundary; frames appear live.",
-        )
-        self.progress = widgets.IntProgress(
-            value=0,
-            min=0,
-            max=1,
-            bar_style="info",
-            tooltip="Batches of the training run, or epochs of the flow.",
-            layout=widgets.Layout(flex="1 1 auto", width="auto"),
-        )
-        self.progress_label = widgets.HTML(
-            layout=widgets.Layout(flex="0 0 auto", width="auto", margin="0 0 0 6px")
-        )
-        self.play = widgets.Play(
-            value=0,
-            min=0,
-            max=0,
-            interval=125,
-            description="Frames",
-            tooltip="Play the flow's frames in the viewer; runs in the browser.",
-            show_repeat=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.frame_label = widgets.HTML(
-            "<span style='color:#656d76;font-size:12px'>flow frames</span>",
-            layout=widgets.Layout(margin="0 0 0 6px"),
-        )
-        self.status = widgets.HTML(layout=widgets.Layout(width="100%", min_height="36px"))
-        return [
-            _row(self.train_button, self.stop_button, self.flow_button, width="100%"),
-            _row(self.progress, self.progress_label, width="100%", align_items="center"),
-            _row(self.play, self.frame_label, width="100%", align_items="center"),
-            self.status,
-        ]
-
-    def _build_training_view(self):
-        figure = make_subplots(
-            rows=1,
-            cols=2,
-            subplot_titles=("Loss", "Validation accuracy"),
-            horizontal_spacing=0.1,
-        )
-        for name, label, col in (
-            ("train", "train loss", 1),
-            ("valid", "valid loss", 1),
-            ("accuracy", "accuracy", 2),
-        ):
-            figure.add_trace(
-                go.Scatter(
-                    x=[],
-                    y=[],
-                    name=label,
-                    mode="lines+markers",
-                    line={"color": _TRACE_COLORS[name], "width": 2},
-                    marker={"size": 5},
-                ),
-                row=1,
-                col=col,
-            )
-        figure.update_xaxes(title_text="epoch", title_standoff=4, rangemode="tozero")
-        figure.update_yaxes(rangemode="tozero", row=1, col=1)
-        figure.update_layout(
-            height=250,
-            margin={"l": 48, "r": 12, "t": 28, "b": 40},
-            template="plotly_white",
-            legend={"orientation": "h", "x": 0, "y": -0.28, "font": {"size": 11}},
-            font={"size": 11},
-        )
-        self.loss_figure = go.FigureWidget(figure)
-        self.loss_figure.layout.annotations[0].font.size = 12
-        self.loss_figure.layout.annotations[1].font.size = 12
-        self.epoch_table = widgets.HTML(
-            history_table_html(self.history),
-            layout=widgets.Layout(flex="0 0 420px", width="420px", margin="28px 0 0 0"),
-        )
-
     def _wire(self):
         load = "Could not load the dataset"
-        self.dataset_select.observe(self._guarded(self._on_dataset_change, load), "value")
+        self.dataset_select.observe(
+            self._guarded(self._on_dataset_change, load), "value"
+        )
         for name, params in self.dataset_params.items():
             for widget in params.values():
-                widget.observe(self._guarded(self._on_param_change(name), load), "value")
+                widget.observe(
+                    self._guarded(self._on_param_change(name), load), "value"
+                )
         self.arch_text.observe(self._guarded(self._on_arch_change), "value")
         self.box_text.observe(self._guarded(self._on_box_change), "value")
         self.box_fit_button.on_click(self._guarded(self._fit_box))
         self.method_select.observe(self._guarded(self._on_method_change), "value")
-        self.train_button.on_click(self._guarded(self.start_training, "Could not train"))
+        self.train_button.on_click(
+            self._guarded(self.start_training, "Could not train")
+        )
         self.stop_button.on_click(self._guarded(self.stop))
         self.flow_button.on_click(self._guarded(self.start_flow, "Could not flow"))
         self.viewer.observe(self._on_n_frames, "n_frames")
@@ -755,8 +452,10 @@ class DecisionBoundaryApp(widgets.VBox):
         return True
 
     def _run_job(self, kind, target, args):
+        failed = True
         try:
             target(*args)
+            failed = False
         except Exception as exc:
             # The thread has no caller to raise to: log the trace and show the
             # message where the user looks.
@@ -766,6 +465,7 @@ class DecisionBoundaryApp(widgets.VBox):
             with self._lock:
                 self._busy = False
             self._set_controls_busy(False)
+            self.progress.bar_style = "danger" if failed else "success"
 
     def _train(self, X, y, arch, n_classes, key, reason, settings):
         self._say("Training... (Stop ends it after the current batch)", "busy")
@@ -787,6 +487,12 @@ class DecisionBoundaryApp(widgets.VBox):
         self.flow = None
 
         first = len(self.history)
+        live = LiveTraining(
+            self.progress,
+            self.progress_label,
+            lambda record: self._show_history(),
+            first_epoch=self.history[-1].epoch + 1 if self.history else 0,
+        )
         start = time.perf_counter()
         train_classification_nn(
             self.model,
@@ -799,7 +505,7 @@ class DecisionBoundaryApp(widgets.VBox):
             random_state=self.random_state,
             verbose=False,
             progress=False,
-            callbacks=[_LiveTraining(self)],
+            callbacks=[live],
             history=self.history,
             should_stop=self._stop_event.is_set,
         )
@@ -836,7 +542,7 @@ class DecisionBoundaryApp(widgets.VBox):
         self._say("Flowing points onto the boundary... (Stop ends it)", "busy")
         self.viewer.clear_frames()
         self.viewer.delta = settings["delta"]
-        push = _FramePusher(self.viewer, self.frame_interval)
+        push = FramePusher(self.viewer, self.frame_interval)
         flow = GradientFlow(
             self.model,
             box,
@@ -909,6 +615,9 @@ class DecisionBoundaryApp(widgets.VBox):
             self.viewer.clear_background()
             self.viewer.set_data(X, y, class_names=self.class_names)
             self.viewer.title = f"{label} - {len(X):,} points"
+        # After the held data has gone out, so that the browser fits the new
+        # data rather than the old.
+        self.viewer.reset_camera()
         self.box_text.value = format_box(box_around(X, 0.1))
         self._on_box_change()
 
@@ -949,7 +658,8 @@ class DecisionBoundaryApp(widgets.VBox):
             if self.X is not None:
                 n_classes = max(int(self.y.max()) + 1, 2)
                 self.arch_info.value = (
-                    "<div style='font-size:12px'>Network: "
+                    "<div style='font-size:12px;line-height:1.4;margin:2px 0 4px'>"
+                    "Network: "
                     f"{describe_network(self.X.shape[1], hidden, n_classes)}</div>"
                 )
         self._refresh_buttons()
@@ -989,15 +699,7 @@ class DecisionBoundaryApp(widgets.VBox):
             box = parse_box(self.box_text.value, 2)
         except ValueError:
             box = box_around(self.X, 0.1)
-        step = max(box[0][1] - box[0][0], box[1][1] - box[1][0]) / BACKGROUND_CELLS
-        gx, gy, proba = output_grid(model, box, step)
-        top2 = np.sort(proba, axis=2)[:, :, -2:]
-        gap = top2[:, :, 1] - top2[:, :, 0]
-        if proba.shape[2] == 2:
-            gap = gap / 2
-        self.viewer.set_background(
-            gap, proba.argmax(2), [gx[0], gx[-1], gy[0], gy[-1]]
-        )
+        self.viewer.set_background(*decision_surface(model, box, BACKGROUND_CELLS))
 
     # -- display ------------------------------------------------------------
 
@@ -1054,7 +756,8 @@ class DecisionBoundaryApp(widgets.VBox):
             for widget in params.values():
                 widget.disabled = busy
         self.box_fit_button.disabled = busy
-        self.progress.bar_style = "info" if busy else "success"
+        if busy:
+            self.progress.bar_style = "info"
         self._refresh_buttons()
 
     def _refresh_buttons(self):

@@ -16,9 +16,10 @@ setup-browser:
 demo: setup
 	$(BIN)/gdeep-widgets demo $(DATASET) --out $(OUT)
 
+# GDEEP_E2E_REQUIRED turns "Chromium not found" from a skip into a failure.
 test: setup-browser
 	npm test
-	$(BIN)/python -m pytest
+	GDEEP_E2E_REQUIRED=1 $(BIN)/python -m pytest
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not e2e"
@@ -26,6 +27,7 @@ test-fast: setup
 bench: setup-browser
 	$(BIN)/python benchmarks/flow.py
 	$(BIN)/python benchmarks/widget.py
+	$(BIN)/python benchmarks/widget_browser.py
 
 screenshots: setup-browser
 	$(BIN)/python scripts/screenshots.py

@@ -138,7 +138,9 @@ class FlowViewer(anywidget.AnyWidget):
     """str, default="": heading shown above the view. Written by Python."""
 
     height = traitlets.Int(480).tag(sync=True)
-    """int, default=480: height of the widget in CSS pixels. Written by Python."""
+    """int, default=480: height of the widget in CSS pixels. A narrow widget
+    whose controls wrap onto several rows grows past it, keeping 60 % of it
+    for the drawing. Written by Python."""
 
     n_frames = traitlets.Int(0, read_only=True).tag(sync=True)
     """int, default=0: number of frames sent. Written by Python only."""

@@ -69,6 +69,26 @@ test("render builds the UI and reports its state without WebGL", async () => {
   shared.dispose();
 });
 
+test("height is a minimum, and the drawing keeps most of it", async () => {
+  const model = createFakeModel(traits2d({ height: 300 }));
+  const shared = createModelState(model);
+  const el = document.createElement("div");
+  const cleanup = createFlowView({ model, el, ...shared });
+  const root = el.children[0];
+  const stage = byClass(root, "gdeep-stage");
+
+  // A narrow widget wraps its controls onto several rows: it grows rather
+  // than squeeze the drawing.
+  assert.equal(root.style.minHeight, "300px");
+  assert.equal(stage.style.minHeight, "180px");
+  model.set("height", 500);
+  assert.equal(root.style.minHeight, "500px");
+  assert.equal(stage.style.minHeight, "300px");
+
+  cleanup();
+  shared.dispose();
+});
+
 test("a failing step shows a message and sets the error trait", async () => {
   const model = createFakeModel(traits2d());
   const shared = createModelState(model);

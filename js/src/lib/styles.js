@@ -1,5 +1,7 @@
-// Styles of the viewer, scoped under .gdeep-flow-viewer; JupyterLab theme
-// variables are used when present, with light defaults elsewhere.
+// Styles of the viewer, every selector scoped under .gdeep-flow-viewer (the
+// style element sits in the page, so a bare .gdeep-status would also style
+// other widgets' elements of that class); JupyterLab theme variables are used
+// when present, with light defaults elsewhere.
 
 export const CSS = `
 .gdeep-flow-viewer {
@@ -25,68 +27,97 @@ export const CSS = `
     "Segoe UI", Roboto, sans-serif);
 }
 .gdeep-flow-viewer * { box-sizing: border-box; }
-.gdeep-header {
+.gdeep-flow-viewer .gdeep-header {
   display: flex; align-items: baseline; gap: 12px;
   padding: 6px 10px; border-bottom: 1px solid var(--gdeep-border);
 }
-.gdeep-title { flex: 0 0 auto; max-width: 60%; font-weight: 600;
+.gdeep-flow-viewer .gdeep-title {
+  flex: 0 0 auto; max-width: 60%; font-weight: 600;
   font-size: 14px; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
-.gdeep-status { flex: 1 1 0; min-width: 0; text-align: right;
+  text-overflow: ellipsis;
+}
+.gdeep-flow-viewer .gdeep-status {
+  flex: 1 1 0; min-width: 0; text-align: right;
   color: var(--gdeep-muted); font-variant-numeric: tabular-nums;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.gdeep-stage { position: relative; flex: 1 1 auto; min-height: 0;
-  overflow: hidden; touch-action: none; }
-.gdeep-stage canvas, .gdeep-snapshot {
-  position: absolute; inset: 0; width: 100%; height: 100%; display: block; }
-.gdeep-snapshot[hidden] { display: none; }
-.gdeep-notice {
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.gdeep-flow-viewer .gdeep-stage {
+  position: relative; flex: 1 1 auto; min-height: 0;
+  overflow: hidden; touch-action: none;
+}
+.gdeep-flow-viewer .gdeep-stage canvas,
+.gdeep-flow-viewer .gdeep-snapshot {
+  position: absolute; inset: 0; width: 100%; height: 100%; display: block;
+}
+.gdeep-flow-viewer .gdeep-snapshot[hidden] { display: none; }
+.gdeep-flow-viewer .gdeep-notice {
   position: absolute; left: 50%; top: 50%; z-index: 2;
   transform: translate(-50%, -50%); max-width: 80%; padding: 6px 10px;
   border: 1px solid var(--gdeep-border); border-radius: 4px;
   background: var(--gdeep-panel); color: var(--gdeep-muted);
   text-align: center; pointer-events: none;
 }
-.gdeep-notice[hidden] { display: none; }
-.gdeep-legend {
+.gdeep-flow-viewer .gdeep-notice[hidden] { display: none; }
+.gdeep-flow-viewer .gdeep-legend {
   position: absolute; top: 8px; right: 8px; max-width: min(50%, 240px);
   padding: 6px 8px; border: 1px solid var(--gdeep-border); border-radius: 4px;
   background: var(--gdeep-panel); font-size: 12px; pointer-events: none;
 }
-.gdeep-legend-row { display: flex; align-items: center; gap: 6px;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.gdeep-swatch { flex: none; width: 10px; height: 10px; border-radius: 50%; }
-.gdeep-swatch.gdeep-ring { box-shadow: inset 0 0 0 2px #14141f; }
-.gdeep-legend-head { margin-top: 4px; color: var(--gdeep-muted); }
-.gdeep-ramp { width: 100%; min-width: 60px; height: 8px; border-radius: 2px; }
-.gdeep-ramp-labels { display: flex; justify-content: space-between; gap: 6px;
-  color: var(--gdeep-muted); font-size: 11px; white-space: nowrap; }
-.gdeep-message {
+.gdeep-flow-viewer .gdeep-legend-row {
+  display: flex; align-items: center; gap: 6px;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.gdeep-flow-viewer .gdeep-swatch {
+  flex: none; width: 10px; height: 10px; border-radius: 50%;
+}
+.gdeep-flow-viewer .gdeep-swatch.gdeep-ring {
+  box-shadow: inset 0 0 0 2px #14141f;
+}
+.gdeep-flow-viewer .gdeep-legend-head {
+  margin-top: 4px; color: var(--gdeep-muted);
+}
+.gdeep-flow-viewer .gdeep-ramp {
+  width: 100%; min-width: 60px; height: 8px; border-radius: 2px;
+}
+.gdeep-flow-viewer .gdeep-ramp-labels {
+  display: flex; justify-content: space-between; gap: 6px;
+  color: var(--gdeep-muted); font-size: 11px; white-space: nowrap;
+}
+.gdeep-flow-viewer .gdeep-message {
   position: absolute; left: 8px; bottom: 8px; right: 8px;
   padding: 6px 8px; border-radius: 4px; font-size: 12px;
   background: #fff1f0; border: 1px solid #d1242f; color: #82071e;
   white-space: pre-wrap;
 }
-.gdeep-message[hidden], .gdeep-legend[hidden] { display: none; }
-.gdeep-controls {
+.gdeep-flow-viewer .gdeep-message[hidden],
+.gdeep-flow-viewer .gdeep-legend[hidden] { display: none; }
+.gdeep-flow-viewer .gdeep-controls {
   display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px;
   padding: 6px 10px; border-top: 1px solid var(--gdeep-border);
 }
-.gdeep-controls button, .gdeep-controls select {
+.gdeep-flow-viewer .gdeep-controls button,
+.gdeep-flow-viewer .gdeep-controls select {
   font: inherit; color: inherit; background: #f6f8fa;
   border: 1px solid var(--gdeep-border); border-radius: 4px;
   padding: 2px 8px; height: 26px; cursor: pointer;
 }
-.gdeep-controls button:disabled { cursor: default; opacity: 0.5; }
-.gdeep-play { min-width: 64px; }
-.gdeep-slider { flex: 1 1 160px; min-width: 120px; }
-.gdeep-frame-label { font-variant-numeric: tabular-nums; white-space: nowrap;
-  color: var(--gdeep-muted); }
-.gdeep-controls label { display: inline-flex; align-items: center; gap: 4px;
-  cursor: pointer; white-space: nowrap; }
+.gdeep-flow-viewer .gdeep-controls button:disabled {
+  cursor: default; opacity: 0.5;
+}
+.gdeep-flow-viewer .gdeep-play { min-width: 64px; }
+.gdeep-flow-viewer .gdeep-slider { flex: 1 1 160px; min-width: 120px; }
+.gdeep-flow-viewer .gdeep-frame-label {
+  font-variant-numeric: tabular-nums; white-space: nowrap;
+  color: var(--gdeep-muted);
+}
+.gdeep-flow-viewer .gdeep-controls label {
+  display: inline-flex; align-items: center; gap: 4px;
+  cursor: pointer; white-space: nowrap;
+}
 @container (max-width: 480px) {
-  .gdeep-legend { font-size: 11px; padding: 4px 6px; }
-  .gdeep-legend-head { display: none; }
-  .gdeep-header, .gdeep-controls { padding: 4px 6px; }
+  .gdeep-flow-viewer .gdeep-legend { font-size: 11px; padding: 4px 6px; }
+  .gdeep-flow-viewer .gdeep-legend-head { display: none; }
+  .gdeep-flow-viewer .gdeep-header,
+  .gdeep-flow-viewer .gdeep-controls { padding: 4px 6px; }
 }
 `;

@@ -14,6 +14,9 @@ import { cancelFrame, requestFrame } from "./timing.js";
 
 export const PREFIX = "[gdeep_widgets]";
 
+/** Share of `height` the drawing keeps however many rows the controls take. */
+const MIN_STAGE_SHARE = 0.6;
+
 /**
  * Render a view of `model` into `el`.
  *
@@ -308,7 +311,11 @@ export function createFlowView({ model, el, store, player }) {
       showUnconverged: Boolean(model.get("show_unconverged")),
       hasData: dataCount > 0,
     });
-    root.style.height = `${model.get("height") || 480}px`;
+    // `height` is the whole widget's. A narrow widget wraps its controls onto
+    // several rows; it then grows rather than squeeze the drawing to a strip.
+    const height = model.get("height") || 480;
+    root.style.minHeight = `${height}px`;
+    ui.stage.style.minHeight = `${Math.round(MIN_STAGE_SHARE * height)}px`;
   }
 
   function updateLegend() {

@@ -63,6 +63,20 @@ def check_choice(value, name, choices):
     return value
 
 
+def check_random_state(value, name="random_state", allow_generator=True):
+    """Return a seed: None, an integer >= 0, or (if allowed) a numpy Generator."""
+    if value is None:
+        return None
+    if allow_generator and isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        kinds = "None, an integer >= 0" + (
+            " or a numpy Generator" if allow_generator else ""
+        )
+        raise TypeError(f"{name} must be {kinds}; got {_shown(value)}.")
+    return int(value)
+
+
 def to_numpy(value):
     """Return a numpy view of an array-like or a torch tensor (detached, on CPU)."""
     if hasattr(value, "detach") and hasattr(value, "cpu"):
@@ -108,7 +122,7 @@ def check_array(X, name="X", n_features=None, allow_empty=False, ndim=2):
     return array
 
 
-def check_labels(y, n_samples, name="y", n_classes=None, min_classes=2):
+def check_labels(y, n_samples, name="y", n_classes=None, min_classes=2, data_name="X"):
     """Return ``y`` as an int64 array of length ``n_samples`` with labels 0..k-1."""
     array = to_numpy(y)
     if array.ndim == 2 and array.shape[1] == 1:
@@ -119,8 +133,8 @@ def check_labels(y, n_samples, name="y", n_classes=None, min_classes=2):
         )
     if len(array) != n_samples:
         raise ValueError(
-            f"X and {name} must have the same length; got {n_samples} rows in X "
-            f"and {len(array)} labels in {name}."
+            f"{data_name} and {name} must have the same length; got {n_samples} "
+            f"rows in {data_name} and {len(array)} labels in {name}."
         )
     if array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
@@ -179,3 +193,21 @@ def check_box(boundary_tuple, name="boundary_tuple", n_features=None):
             f"input features; give one (lower, upper) pair per feature."
         )
     return box
+
+
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0].rsplit("\\", 1)[0]
+
+
+def warn_user(message, category=UserWarning):
+    """Warn, pointing at the first caller outside this package.
+
+    Python hides repeats of a warning from the same line; attributing it to
+    the user's line (not ours) makes each new call site warn again.
+    """
+    import sys
+    import warnings
+
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level + 1)

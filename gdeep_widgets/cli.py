@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from . import __version__
+from ._validation import check_choice, check_float, check_int, check_random_state
 from .experiments import EXPERIMENTS
+from .flow import METHODS
 
 __all__ = ["export_page", "main", "run_demo"]
 
@@ -42,6 +46,16 @@ def run_demo(
     from .training import train_classification_nn
 
     experiment = get_experiment(name)
+    n_samples = check_int(n_samples, "n_samples", low=1)
+    n_epochs = experiment.n_epochs if n_epochs is None else n_epochs
+    n_epochs = check_int(n_epochs, "n_epochs", low=1)
+    if flow_epochs is not None:
+        flow_epochs = check_int(flow_epochs, "flow_epochs", low=0)
+    check_choice(method, "method", METHODS)
+    check_float(delta, "delta", low=0.0, high=0.5, low_open=True, high_open=True)
+    seed = check_random_state(seed, "seed", allow_generator=False)
+    if out is not None:
+        _check_writable(out)
     say = print if verbose else (lambda *a, **k: None)
     X, y = experiment.make_data(random_state=seed)
     say(f"Dataset {name}: {experiment.description}")
@@ -52,7 +66,7 @@ def run_demo(
         model,
         X,
         y,
-        n_epochs=n_epochs or experiment.n_epochs,
+        n_epochs=n_epochs,
         random_state=seed,
         verbose=verbose,
         progress=False,
@@ -94,6 +108,20 @@ def run_demo(
     return result
 
 
+def _check_writable(out):
+    """Fail before any work if ``out`` cannot be written."""
+    path = Path(out)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ValueError(f"out must be a file name; {str(path)!r} is a folder.")
+    if not folder.is_dir():
+        raise ValueError(
+            f"out must be in an existing folder; {str(folder)!r} does not exist."
+        )
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"out must be in a writable folder; got {str(folder)!r}.")
+
+
 def write_page(out, X, y, flow, model, name):
     """Write the viewer with the data and the flow's frames to ``out``."""
     from .plots import decision_surface
@@ -126,6 +154,17 @@ def export_page(source, out, title=None):
                 f"{source} must hold an array named X (or data) or frames; it holds "
                 f"{', '.join(sorted(keys)) or 'nothing'}. Known names: {EXPORT_KEYS}."
             )
+        if label_key and not data_key:
+            raise ValueError(
+                f"{source} holds labels ({label_key}) but no data; save X (or data) "
+                "with them."
+            )
+        if "epochs" in keys:
+            epochs = arrays["epochs"]
+            if epochs.dtype.kind not in "iu" and not np.all(epochs == np.round(epochs)):
+                raise ValueError(
+                    f"epochs in {source} must be whole numbers; got {epochs.tolist()}."
+                )
         viewer = FlowViewer(
             data=arrays[data_key] if data_key else None,
             labels=arrays[label_key] if label_key and data_key else None,
@@ -171,6 +210,9 @@ def _parser():
         prog="gdeep-widgets",
         description="Train a small network and watch points flow onto its "
         "decision boundary.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn import datasets as _sk
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_choice, check_float, check_int, check_random_state
 
 __all__ = [
     "DATASETS",
@@ -90,7 +90,7 @@ def make_torus_point_cloud(
     label : int
         Class label given to every point.
     n_points : int
-        Points per angle; ``n_points**2`` points in all. At least 3.
+        Points per angle; ``n_points**2`` points in all. In [3, 5000].
     noise : float, default=0.0
         Standard deviation of Gaussian noise added to each coordinate, >= 0.
     rotation : Rotation or ndarray of shape (3, 3)
@@ -114,7 +114,8 @@ def make_torus_point_cloud(
     ((100, 3), (100,))
     """
     label = check_int(label, "label", low=0)
-    n_points = check_int(n_points, "n_points", low=3)
+    n_points = check_int(n_points, "n_points", low=3, high=5000)
+    random_state = check_random_state(random_state)
     noise = check_float(noise, "noise", low=0.0)
     radius = check_float(
         radius, "radius", low=0.0, high=MAJOR_RADIUS, low_open=True, high_open=True
@@ -153,7 +154,13 @@ def _point3(base_point):
 def _rotation_matrix(rotation):
     if isinstance(rotation, Rotation):
         return rotation.matrix
-    matrix = np.asarray(rotation, dtype=np.float64)
+    try:
+        matrix = np.asarray(rotation, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "rotation must be a Rotation or an orthogonal 3x3 matrix; got "
+            f"{type(rotation).__name__}."
+        ) from None
     if matrix.shape != (3, 3) or not np.allclose(
         matrix @ matrix.T, np.eye(3), atol=1e-6
     ):
@@ -199,7 +206,7 @@ def make_tori(entangled=True, n_points=50, noise=0.0, radius=0.3, random_state=N
     radius = check_float(
         radius, "radius", low=0.0, high=1.0, low_open=True, high_open=True
     )
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(check_random_state(random_state))
     upright, y0 = make_torus_point_cloud(
         0, n_points, noise, Rotation(1, 2, math.pi / 2), [0, 0, 0], radius, rng
     )

@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +39,8 @@ from ._validation import (
     check_choice,
     check_float,
     check_int,
+    check_random_state,
+    warn_user,
 )
 from .training import keep_modes, model_device_dtype
 
@@ -71,8 +72,10 @@ class GradientFlow:
     model : torch.nn.Module or callable
         Maps a tensor of shape (n, n_features) to logits (n, n_classes),
         probabilities (n, n_classes), or the probability of class 1 as (n,) or
-        (n, 1); see ``output``. Evaluated in eval mode; its train/eval flags,
-        parameters and buffers are left exactly as they were.
+        (n, 1); see ``output``. A Module is evaluated in eval mode, and its
+        train/eval flags, parameters and buffers are left exactly as they
+        were; a plain callable is called as it is (a Module it wraps keeps
+        whatever mode it is in).
     boundary_tuple : sequence of (lower, upper) pairs
         The box to sample in, one interval per input feature.
     n_samples : int, default=10000
@@ -112,7 +115,8 @@ class GradientFlow:
         warning) when keeping every k-th frame would exceed it.
     batch_size : int, default=65536
         Points evaluated at once, bounding the memory of one forward pass.
-    tol : float in [0, delta), default=1e-6
+    tol : float in [0, delta), default=None
+        1e-6, or delta / 10 when that is smaller.
         ``"projection"`` only: a point whose distance is below ``tol`` has
         converged; it stops moving and is not evaluated again, so late epochs
         cost little.
@@ -179,7 +183,7 @@ class GradientFlow:
         frame_every=1,
         max_frame_bytes=256 * 2**20,
         batch_size=65536,
-        tol=1e-6,
+        tol=None,
         callback=None,
         progress=False,
     ):
@@ -204,7 +208,7 @@ class GradientFlow:
         self.delta = check_float(
             delta, "delta", low=0.0, high=0.5, low_open=True, high_open=True
         )
-        self.random_state = random_state
+        self.random_state = check_random_state(random_state)
         self.output = check_choice(output, "output", OUTPUTS)
         self.learning_rate = check_float(
             learning_rate, "learning_rate", low=0.0, low_open=True
@@ -220,6 +224,8 @@ class GradientFlow:
         self.frame_every = frame_every
         self.max_frame_bytes = check_int(max_frame_bytes, "max_frame_bytes", low=1)
         self.batch_size = check_int(batch_size, "batch_size", low=1)
+        if tol is None:
+            tol = min(1e-6, self.delta / 10)
         self.tol = check_float(tol, "tol", low=0.0, high=self.delta, high_open=True)
         if callback is not None and not callable(callback):
             raise TypeError(
@@ -236,7 +242,13 @@ class GradientFlow:
         if device is None:
             self.device = model_device
         else:
-            self.device = torch.device(device)
+            try:
+                self.device = torch.device(device)
+            except (RuntimeError, TypeError):
+                raise ValueError(
+                    f"device must name a torch device such as 'cpu' or 'cuda:0'; "
+                    f"got {device!r}."
+                ) from None
             if isinstance(model, torch.nn.Module) and self.device != model_device:
                 raise ValueError(
                     f"device={str(device)!r} differs from the model's device "
@@ -267,7 +279,8 @@ class GradientFlow:
             Points whose distance is below ``delta``.
         """
         self.start(points)
-        self.run()
+        self._run_epochs()
+        self._finish()
         return self.boundary_points_
 
     def start(self, points=None):
@@ -323,6 +336,11 @@ class GradientFlow:
 
     def run(self):
         """Run all remaining epochs (starting first if needed); returns self."""
+        self._run_epochs()
+        self._finish()
+        return self
+
+    def _run_epochs(self):
         if not self._started:
             self.start()
         bar = self._bar()
@@ -332,8 +350,6 @@ class GradientFlow:
                 bar.update(1)
         if bar is not None:
             bar.close()
-        self._finish()
-        return self
 
     @property
     def points_(self):
@@ -512,13 +528,12 @@ class GradientFlow:
             return self.frame_every
         affordable = max(self.max_frame_bytes // frame_bytes - 2, 1)
         every = max(self.frame_every, math.ceil(self.n_epochs / affordable))
-        warnings.warn(
+        warn_user(
             f"keeping every {self.frame_every} frame(s) of {n_points} points would "
             f"take {kept * frame_bytes / 2**20:.0f} MiB, more than max_frame_bytes="
             f"{self.max_frame_bytes / 2**20:.0f} MiB; keeping every {every}-th frame "
             "instead. Pass frame_every=None to keep only the first and last, or a "
-            "callback to stream frames.",
-            stacklevel=4,
+            "callback to stream frames."
         )
         return every
 
@@ -752,21 +767,21 @@ class GradientFlow:
         return frame
 
     def _finish(self):
-        if len(self._x) == 0:
+        """Warn when the run ends with no boundary point inside the box."""
+        if len(self._x) == 0 or len(self.boundary_points_) > 0:
             return
+        outside = 0
         if not self.clip:
             outside = int((~self._inside_box(self._x.detach())).sum())
-            if outside:
-                warnings.warn(
-                    f"{outside} of {len(self._x)} points ended outside the box "
-                    f"{self.boundary_tuple}; they are not among boundary_points_. "
-                    "Use a larger box or clip=True.",
-                    stacklevel=3,
-                )
-        if len(self.boundary_points_) == 0:
-            warnings.warn(
-                f"no point reached the decision boundary inside the box "
-                f"{self.boundary_tuple} (delta={self.delta}); the model may not "
-                "change its decision there. Returning an empty array.",
-                stacklevel=3,
+        if outside:
+            reason = (
+                f"{outside} of {len(self._x)} points ended outside the box, where "
+                "they are not counted; use a larger box or clip=True"
             )
+        else:
+            reason = "the model may not change its decision there"
+        warn_user(
+            f"no point reached the decision boundary inside the box "
+            f"{self.boundary_tuple} (delta={self.delta}): {reason}. Returning an "
+            "empty array."
+        )

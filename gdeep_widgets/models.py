@@ -95,6 +95,12 @@ class Net(nn.Module):
 
     def __init__(self, arch, n_classes=2, device=None, dtype=None):
         super().__init__()
+        if isinstance(n_classes, (list, tuple)) and not isinstance(arch, (list, tuple)):
+            raise TypeError(
+                f"Net takes the architecture first: Net({list(n_classes)}) instead "
+                f"of Net({arch!r}, {list(n_classes)}); the second argument is the "
+                "number of classes."
+            )
         self.arch = _check_arch(arch)
         self.n_classes = check_int(n_classes, "n_classes", low=2)
         widths = self.arch + [self.n_classes]

@@ -72,7 +72,7 @@ def plot_decision_boundary(
     """
     n_components = check_int(n_components, "n_components", low=2, high=3)
     data = check_array(data, "data")
-    labels = check_labels(labels, len(data), "labels", min_classes=1)
+    labels = check_labels(labels, len(data), "labels", min_classes=1, data_name="data")
     boundary = None
     if boundary_points is not None:
         boundary = check_array(
@@ -100,7 +100,7 @@ def plot_dataset(data, labels, n_components=None, *, title=None, max_points=50_0
     plotly.graph_objects.Figure
     """
     data = check_array(data, "data")
-    labels = check_labels(labels, len(data), "labels", min_classes=1)
+    labels = check_labels(labels, len(data), "labels", min_classes=1, data_name="data")
     if n_components is None:
         n_components = 2 if data.shape[1] <= 2 else 3
     n_components = check_int(n_components, "n_components", low=2, high=3)
@@ -179,18 +179,25 @@ def _coords(points, n_components):
     return coords
 
 
-def output_grid(model, boundary_tuple, step):
+def output_grid(model, boundary_tuple, step=None, *, shape=None, caller="output_grid"):
     """Evaluate a 2-input classifier on a grid; returns x, y, probabilities.
 
-    ``proba[i, j]`` holds the class probabilities at ``(x[j], y[i])``. The model
-    may return logits, probabilities, or the probability of class 1.
+    The grid either steps by ``step`` from each lower bound, or has
+    ``shape = (nx, ny)`` nodes from bound to bound. ``proba[i, j]`` holds the
+    class probabilities at ``(x[j], y[i])``. The model may return logits,
+    probabilities, or the probability of class 1.
     """
     from .flow import GradientFlow
 
-    box = check_box(boundary_tuple, "boundary_tuple", n_features=2)
-    step = check_float(step, "step", low=0.0, low_open=True)
-    x = np.arange(box[0, 0], box[0, 1] + step / 2, step)
-    y = np.arange(box[1, 0], box[1, 1] + step / 2, step)
+    box = _check_2d(model, boundary_tuple, caller)
+    if shape is not None:
+        nx, ny = (check_int(n, "shape", low=2) for n in shape)
+        x = np.linspace(box[0, 0], box[0, 1], nx)
+        y = np.linspace(box[1, 0], box[1, 1], ny)
+    else:
+        step = check_float(step, "step", low=0.0, low_open=True)
+        x = np.arange(box[0, 0], box[0, 1] + step / 2, step)
+        y = np.arange(box[1, 0], box[1, 1] + step / 2, step)
     if len(x) * len(y) > 4_000_000:
         raise ValueError(
             f"a grid step of {step} makes a grid of {len(x)} x {len(y)} points over "
@@ -222,6 +229,23 @@ def output_grid(model, boundary_tuple, step):
     return x, y, proba.cpu().numpy().reshape(len(y), len(x), -1)
 
 
+def _check_2d(model, boundary_tuple, caller):
+    n_features = getattr(model, "n_features", None)
+    if isinstance(n_features, int) and n_features != 2:
+        raise ValueError(
+            f"{caller} draws models with 2 input features; this model takes "
+            f"{n_features}. For more, use plot_decision_boundary with the points "
+            "of a GradientFlow."
+        )
+    box = check_box(boundary_tuple, "boundary_tuple")
+    if box.shape[0] != 2:
+        raise ValueError(
+            f"{caller} draws models with 2 input features, so boundary_tuple "
+            f"needs 2 (lower, upper) pairs; got {box.shape[0]}."
+        )
+    return box
+
+
 def decision_surface(model, boundary_tuple, n_cells=200):
     """The network's decision over a 2D box, as the viewer's background needs it.
 
@@ -231,7 +255,8 @@ def decision_surface(model, boundary_tuple, n_cells=200):
         Takes inputs of shape (n, 2).
     boundary_tuple : ((xmin, xmax), (ymin, ymax))
     n_cells : int, default=200
-        Grid cells along the longer side of the box.
+        Grid cells along the longer side of the box; the shorter side gets
+        proportionally fewer, and at least 2.
 
     Returns
     -------
@@ -241,12 +266,13 @@ def decision_surface(model, boundary_tuple, n_cells=200):
     top : ndarray of shape (ny, nx)
         Predicted class.
     extent : list of float
-        ``[xmin, xmax, ymin, ymax]`` of the grid's nodes.
+        ``[xmin, xmax, ymin, ymax]``: the box, whose corners are grid nodes.
     """
-    box = check_box(boundary_tuple, "boundary_tuple", n_features=2)
+    box = _check_2d(model, boundary_tuple, "decision_surface")
     n_cells = check_int(n_cells, "n_cells", low=2, high=2000)
-    step = float(np.max(box[:, 1] - box[:, 0])) / n_cells
-    x, y, proba = output_grid(model, box, step)
+    sides = box[:, 1] - box[:, 0]
+    counts = np.maximum(np.round(n_cells * sides / sides.max()), 2).astype(int) + 1
+    x, y, proba = output_grid(model, box, shape=counts, caller="decision_surface")
     top2 = np.sort(proba, axis=2)[:, :, -2:]
     gap = top2[:, :, 1] - top2[:, :, 0]
     if proba.shape[2] == 2:
@@ -278,7 +304,9 @@ def plot_activation_contours(
         A contour whose ``z[i][j]`` is the value at ``(x[j], y[i])``.
     """
     delta = check_float(delta, "delta", low=0.0, low_open=True)
-    x, y, proba = output_grid(model, boundary_tuple, delta)
+    x, y, proba = output_grid(
+        model, boundary_tuple, delta, caller="plot_activation_contours"
+    )
     contours = {"start": 0.0, "end": 1.0, "size": 0.1}
     if proba.shape[2] == 2:
         z, name, level = proba[:, :, 1], "p(class 1)", 0.5

@@ -13,7 +13,13 @@ import torch
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-from ._validation import check_array, check_float, check_int, check_labels
+from ._validation import (
+    check_array,
+    check_float,
+    check_int,
+    check_labels,
+    check_random_state,
+)
 
 __all__ = [
     "EpochRecord",
@@ -204,7 +210,7 @@ def train_classification_nn(
     validation_fraction : float in (0, 1), default=0.2
     optimizer : torch.optim.Optimizer, default=None
         Pass the same optimizer again to continue a run with its state.
-    random_state : int or None, default=None
+    random_state : int, numpy Generator or None, default=None
         Seeds the split and the batch order.
     verbose : bool, default=True
         Print the epoch table, one row per epoch as it ends.
@@ -246,6 +252,9 @@ def train_classification_nn(
         low_open=True,
         high_open=True,
     )
+    random_state = check_random_state(random_state)
+    if isinstance(random_state, np.random.Generator):
+        random_state = int(random_state.integers(2**31))
     X = check_array(X, "X")
     device, dtype = model_device_dtype(model)
     n_classes = _model_shape(model, X, device, dtype)

@@ -23,8 +23,10 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
 fi
 
 echo "==> building the viewer bundle"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.gdeep-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.gdeep-lock-hash
 fi
 npm run --silent build
 

@@ -278,6 +278,47 @@ def test_app_refuses_a_second_job_while_one_runs():
     assert len(app.history) == 3
 
 
+def test_app_root_classes_mark_the_running_job():
+    app = small_app(n_epochs=3, batch_size=1, n_samples=600)
+    assert "gdeep-app" in app._dom_classes
+    assert "gdeep-busy" not in app._dom_classes
+
+    assert app.start_training()
+    assert {"gdeep-app", "gdeep-busy", "gdeep-job-train"} <= set(app._dom_classes)
+    assert app.wait(120)
+    assert app._dom_classes == ("gdeep-app",)
+
+    assert app.start_flow()
+    assert {"gdeep-busy", "gdeep-job-flow"} <= set(app._dom_classes)
+    assert "gdeep-job-train" not in app._dom_classes
+    assert app.wait(120)
+    assert app._dom_classes == ("gdeep-app",)
+
+
+def test_app_controls_carry_their_dom_classes():
+    app = small_app()
+
+    assert "gdeep-train-button" in app.train_button._dom_classes
+    assert "gdeep-stop-button" in app.stop_button._dom_classes
+    assert "gdeep-flow-button" in app.flow_button._dom_classes
+    assert "gdeep-progress" in app.progress._dom_classes
+    assert "gdeep-dataset-params" in app.params_box._dom_classes
+    n_samples = app.dataset_params["moons"]["n_samples"]
+    assert "gdeep-param-n-samples" in n_samples._dom_classes
+    assert "<div class='gdeep-app-status' data-level='info'" in app.status.value
+
+
+def test_app_new_data_sends_no_camera_reset(sent):
+    app = small_app()
+    messages = sent(app.viewer)
+
+    app.dataset_select.value = "blobs"
+
+    # The viewer refits its camera by itself when its data is replaced.
+    assert [m[0]["type"] for m in messages] == [MESSAGE_TYPES["clear"]]
+    assert app.viewer.data["shape"][0] == len(app.X)
+
+
 @pytest.mark.parametrize(
     "text, match",
     [

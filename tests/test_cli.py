@@ -82,3 +82,31 @@ def test_export_names_the_missing_arrays(tmp_path, capsys):
     np.savez(source, points=np.zeros((3, 2)))
     assert main(["export", str(source), "--out", str(tmp_path / "x.html")]) == 2
     assert "must hold an array named X (or data) or frames" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--n-samples", "0"], "n_samples must be a positive integer; got 0"),
+        (["--epochs", "0"], "n_epochs must be a positive integer; got 0"),
+        (["--flow-epochs", "-1"], "flow_epochs must be >= 0; got -1"),
+        (["--delta", "0.7"], r"delta must be in \(0.0, 0.5\); got 0.7"),
+        (["--seed", "-3"], "seed must be None, an integer >= 0"),
+        (["--out", "/nonexistent-folder/x.html"], "must be in an existing folder"),
+    ],
+)
+def test_demo_checks_every_option_before_any_work(args, message, capsys, monkeypatch):
+    import gdeep_widgets.experiments as experiments
+
+    def no_work(*a, **k):
+        raise AssertionError("the dataset was built before the options were checked")
+
+    monkeypatch.setattr(experiments.Experiment, "make_data", no_work)
+    assert main(["demo", "circles", *args]) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_cli_version(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert "gdeep-widgets 0." in capsys.readouterr().out

@@ -124,7 +124,7 @@ def test_make_dataset_blobs_with_several_classes():
         (
             lambda: make_torus_point_cloud(0, 2, 0.0, Rotation(0, 1, 0), [0, 0, 0]),
             ValueError,
-            "n_points must be >= 3; got 2",
+            r"n_points must be in \[3, 5000\]; got 2",
         ),
         (
             lambda: make_torus_point_cloud(0, 10, -0.1, Rotation(0, 1, 0), [0, 0, 0]),

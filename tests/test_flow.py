@@ -445,3 +445,36 @@ def test_flow_runs_on_the_models_cuda_device():
     net = Net([2, 8]).cuda()
     points = GradientFlow(net, BOX2, n_samples=100, random_state=0)(np.zeros((4, 2)))
     assert isinstance(points, np.ndarray)
+
+
+def test_flow_warns_again_for_a_second_empty_flow_from_another_line():
+    def run():
+        return GradientFlow(Plane([1.0, 0.0], 5.0), BOX2, n_samples=20)()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        run()
+        run()
+        GradientFlow(Plane([1.0, 0.0], 5.0), BOX2, n_samples=20)()
+    assert len(caught) == 2
+    assert all(w.filename == __file__ for w in caught)
+
+
+def test_flow_with_a_tiny_delta_picks_a_smaller_tolerance():
+    flow = GradientFlow(Plane([1.0, 0.0], 0.0), BOX2, n_samples=50, delta=1e-7)
+    assert flow.tol < 1e-7
+    points = flow()
+    assert len(points) == 50
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"device": "gpu0"}, ValueError, "device must name a torch device"),
+        ({"random_state": -1}, TypeError, "random_state must be None, an integer"),
+        ({"random_state": "x"}, TypeError, "random_state must be None, an integer"),
+    ],
+)
+def test_flow_rejects_bad_device_and_seed(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        GradientFlow(Net([2, 4]), BOX2, **kwargs)

@@ -88,3 +88,10 @@ def test_parse_architecture_reads_widths(text, expected):
 def test_parse_architecture_rejects_bad_text(text, message):
     with pytest.raises(ValueError, match=message):
         parse_architecture(text)
+
+
+def test_net_explains_the_reference_notebooks_argument_order():
+    with pytest.raises(
+        TypeError, match=r"Net\(\[3, 20\]\) instead of Net\(0, \[3, 20\]\)"
+    ):
+        Net(0, [3, 20])

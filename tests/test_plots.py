@@ -52,8 +52,10 @@ def test_activation_contours_with_three_classes_show_the_top_two_gap():
 
 
 def test_activation_contours_reject_bad_input():
-    with pytest.raises(ValueError, match="boundary_tuple has 3 intervals"):
+    with pytest.raises(ValueError, match="boundary_tuple needs 2 .lower, upper. pairs"):
         plot_activation_contours(Net([2, 4]), boundary_tuple=[(0, 1)] * 3)
+    with pytest.raises(ValueError, match="draws models with 2 input features; this"):
+        plot_activation_contours(Net([3, 4]), boundary_tuple=[(0, 1)] * 3)
     with pytest.raises(ValueError, match="delta must be > 0.0"):
         plot_activation_contours(Net([2, 4]), delta=0.0)
     with pytest.raises(ValueError, match="use a larger step"):
@@ -100,7 +102,7 @@ def test_decision_boundary_rejects_mismatched_boundary_points():
     y = np.arange(10) % 2
     with pytest.raises(ValueError, match="boundary_points must have 2 columns"):
         plot_decision_boundary(X, y, np.zeros((3, 3)))
-    with pytest.raises(ValueError, match="X and labels must have the same length"):
+    with pytest.raises(ValueError, match="data and labels must have the same length"):
         plot_decision_boundary(X, y[:5], np.zeros((3, 2)))
 
 
@@ -126,3 +128,9 @@ def test_decision_surface_gives_gap_and_class_on_grid_nodes():
     p = 1 / (1 + np.exp(-(xs[None, :] - 2 * ys[:, None])))
     assert np.allclose(gap, np.abs(p - 0.5), atol=1e-6)
     assert np.array_equal(top, (p > 0.5).astype(int))
+
+
+def test_decision_surface_of_a_thin_box_keeps_two_rows():
+    gap, top, extent = decision_surface(XMinusHalfY(), [(-1, 1), (0.999, 1.001)])
+    assert gap.shape == (3, 201)
+    assert extent[2:] == [0.999, 1.001]

@@ -200,7 +200,7 @@ def status_html(text, level="info"):
     color = _STATUS_COLORS.get(level, _STATUS_COLORS["info"])
     weight = "600" if level == "error" else "400"
     return (
-        f"<div class='gdeep-status' data-level='{level}' style='color:{color};"
+        f"<div class='gdeep-app-status' data-level='{level}' style='color:{color};"
         f"font-weight:{weight};font-size:12.5px;line-height:1.35;text-align:left;"
         "white-space:normal;"
         f"overflow-wrap:anywhere'>{html.escape(text)}</div>"

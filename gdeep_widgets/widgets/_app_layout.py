@@ -9,7 +9,22 @@ from plotly.subplots import make_subplots
 from ..datasets import DATASETS
 from ._app_controls import ARRAYS, DESCRIPTION_WIDTH, history_table_html, param_widget
 
-__all__ = ["AppLayout", "row"]
+__all__ = ["DOM_CLASSES", "AppLayout", "row"]
+
+#: DOM class of each control the layout builds, by attribute name. Classes,
+#: not data attributes: ipywidgets lets Python set only an element's classes.
+DOM_CLASSES = {
+    "dataset_select": "gdeep-dataset-select",
+    "params_box": "gdeep-dataset-params",
+    "n_epochs_input": "gdeep-n-epochs",
+    "n_samples_input": "gdeep-flow-points",
+    "flow_epochs_input": "gdeep-flow-epochs",
+    "train_button": "gdeep-train-button",
+    "stop_button": "gdeep-stop-button",
+    "flow_button": "gdeep-flow-button",
+    "progress": "gdeep-progress",
+    "play": "gdeep-frame-play",
+}
 
 _TRACE_COLORS = {"train": "#0072B2", "valid": "#D55E00", "accuracy": "#009E73"}
 
@@ -34,6 +49,13 @@ class AppLayout:
     buttons, the progress bar, the Play control and the status line; right,
     the viewer; below, the loss plot and the epoch table, which wrap under
     each other when the cell is narrow.
+
+    The widgets that tests and page styles look for carry DOM classes (see
+    :data:`DOM_CLASSES`, and ``gdeep-param-<name>`` on each dataset
+    parameter); the app root has ``gdeep-app``, and the app adds ``gdeep-busy``
+    and ``gdeep-job-train`` or ``gdeep-job-flow`` to it while a job runs. The
+    status line's text sits in a ``gdeep-app-status`` element whose
+    ``data-level`` is info, busy, warn or error.
     """
 
     def _build(self, choices, dataset, model_settings, flow_settings):
@@ -66,6 +88,11 @@ class AppLayout:
             ),
         ]
         self.add_class("gdeep-app")
+        for name, dom_class in DOM_CLASSES.items():
+            getattr(self, name).add_class(dom_class)
+        for params in self.dataset_params.values():
+            for param, widget in params.items():
+                widget.add_class(f"gdeep-param-{param.replace('_', '-')}")
 
     def _build_data_panel(self, choices, dataset):
         self.dataset_select = widgets.Dropdown(

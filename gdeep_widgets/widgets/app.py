@@ -50,6 +50,10 @@ logger = logging.getLogger(__name__)
 #: Grid cells along the longer side of the 2D background heat map.
 BACKGROUND_CELLS = 200
 
+#: DOM classes of the app root while a job runs: ``gdeep-busy`` and the job's.
+BUSY_CLASS = "gdeep-busy"
+JOB_CLASSES = {"training": "gdeep-job-train", "flow": "gdeep-job-flow"}
+
 
 class DecisionBoundaryApp(AppLayout, widgets.VBox):
     """Make a dataset, train a classifier and watch points flow onto its boundary.
@@ -134,6 +138,12 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
     while it runs is refused with a message, and :meth:`wait` joins it.
     A failure inside a job is logged and shown in the status line; the app
     stays usable.
+
+    For page scripts and browser tests, the app's root element has the class
+    ``gdeep-app``, plus ``gdeep-busy`` and ``gdeep-job-train`` or
+    ``gdeep-job-flow`` while a job runs (removed after its last update);
+    its controls carry classes such as ``gdeep-train-button``, listed in
+    ``DOM_CLASSES`` of ``gdeep_widgets.widgets._app_layout``.
 
     Examples
     --------
@@ -441,6 +451,7 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
             self._job_kind = kind
             self._stop_event.clear()
         self._set_controls_busy(True)
+        self._set_job_classes(kind)
         self.last_error = ""
         self._job = threading.Thread(
             target=self._run_job,
@@ -466,6 +477,7 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
                 self._busy = False
             self._set_controls_busy(False)
             self.progress.bar_style = "danger" if failed else "success"
+            self._set_job_classes(None)
 
     def _train(self, X, y, arch, n_classes, key, reason, settings):
         self._say("Training... (Stop ends it after the current batch)", "busy")
@@ -610,14 +622,13 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         self._data_version += 1
         self.flow = None
 
+        # One message: the viewer fits its camera to the new data once all of
+        # it has arrived.
         with self.viewer.hold_sync():
             self.viewer.clear_frames()
             self.viewer.clear_background()
             self.viewer.set_data(X, y, class_names=self.class_names)
             self.viewer.title = f"{label} - {len(X):,} points"
-        # After the held data has gone out, so that the browser fits the new
-        # data rather than the old.
-        self.viewer.reset_camera()
         self.box_text.value = format_box(box_around(X, 0.1))
         self._on_box_change()
 
@@ -749,6 +760,15 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
                 return None
 
         return call
+
+    def _set_job_classes(self, kind):
+        """Mark the root element busy with job ``kind``, or idle for None."""
+        ours = {BUSY_CLASS, *JOB_CLASSES.values()}
+        classes = [c for c in self._dom_classes if c not in ours]
+        if kind is not None:
+            classes += [BUSY_CLASS, JOB_CLASSES[kind]]
+        # One assignment, so the browser never sees a half-updated state.
+        self._dom_classes = classes
 
     def _set_controls_busy(self, busy):
         self.dataset_select.disabled = busy

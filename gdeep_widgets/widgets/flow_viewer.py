@@ -98,6 +98,15 @@ class FlowViewer(anywidget.AnyWidget):
 
     Notes
     -----
+    The camera fits the data and frames shown when they first arrive, and
+    again when :meth:`set_data` replaces the data; frames added later keep the
+    user's camera (:meth:`reset_camera` fits it to everything).
+
+    Many points are drawn smaller (see ``point_size``), and in 3D sample
+    points farther from the camera are drawn darker, a depth cue that lets a
+    dense boundary read as a surface: its far side looks olive rather than
+    the legend's yellow.
+
     A page holds at most about 16 live WebGL contexts. A viewer creates its
     renderer only while on screen and releases it after some time off
     screen, keeping a snapshot; at most 8 are kept live per page, so some
@@ -162,12 +171,16 @@ class FlowViewer(anywidget.AnyWidget):
     Python."""
 
     point_size = traitlets.Float(6.0).tag(sync=True)
-    """float > 0, default=6: diameter of sample points in CSS pixels (at the
-    initial camera distance in 3D). Written by Python."""
+    """float > 0, default=6: largest diameter of sample points in CSS pixels (at
+    the fitted camera distance in 3D). Many points are drawn smaller, about
+    1.2 * s / sqrt(n) pixels for n points and a drawing whose shorter side is
+    s pixels (zoomed in 2D counts as larger), but not under 2 pixels, so that
+    a dense boundary reads as a surface; their dark ring thins out with them.
+    Written by Python."""
 
     data_point_size = traitlets.Float(5.0).tag(sync=True)
-    """float > 0, default=5: diameter of data points in CSS pixels. Written by
-    Python."""
+    """float > 0, default=5: largest diameter of data points in CSS pixels,
+    shrunk for many points like ``point_size``. Written by Python."""
 
     show_data = traitlets.Bool(True).tag(sync=True)
     """bool, default=True: draw the data points. Written by both sides."""
@@ -434,7 +447,12 @@ class FlowViewer(anywidget.AnyWidget):
         )
 
     def reset_camera(self):
-        """Fit the camera to the data and all frames again, in every view."""
+        """Fit the camera to the data and all frames again, in every view.
+
+        Views fit themselves when they first get content and whenever the data
+        is replaced (:meth:`set_data`), keeping the user's angle in 3D; new
+        frames keep the user's camera. This returns to the default angle.
+        """
         self.send({"type": MESSAGE_TYPES["reset_camera"]})
 
     # -- export -------------------------------------------------------------

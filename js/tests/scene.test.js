@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createScene } from "../src/lib/scene.js";
+import {
+  MIN_POINT_SIZE,
+  adaptivePointSize,
+  createScene,
+  ringWidth,
+} from "../src/lib/scene.js";
 
 function cube(n, shift) {
   const positions = new Float32Array(n * 3);
@@ -78,4 +83,38 @@ test("dispose frees every geometry, material and texture", () => {
   scene.dispose();
 
   assert.equal(count, items.length);
+});
+
+test("points shrink with their number, between a floor and point_size", () => {
+  const area = 400 * 400;
+  assert.equal(adaptivePointSize(6, 100, area), 6);
+  const many = adaptivePointSize(6, 10_000, area);
+  assert.ok(many < 6 && many > MIN_POINT_SIZE, String(many));
+  assert.ok(adaptivePointSize(6, 20_000, area) < many);
+  assert.equal(adaptivePointSize(6, 1e7, area), MIN_POINT_SIZE);
+  // A point_size under the floor is kept, and no points means no shrinking.
+  assert.equal(adaptivePointSize(1, 1e7, area), 1);
+  assert.equal(adaptivePointSize(6, 0, area), 6);
+});
+
+test("the ring of converged points thins out on small points", () => {
+  assert.equal(ringWidth(6), 1);
+  assert.equal(ringWidth(MIN_POINT_SIZE), 0);
+  assert.ok(ringWidth(4.5) > 0 && ringWidth(4.5) < 1);
+});
+
+test("setSizes gives a dense cloud smaller points than a sparse one", () => {
+  const scene = createScene();
+  scene.setData(cube(50, 0), new Uint8Array(50));
+  scene.setSamples(frame(20_000, 0, 0.001), options);
+  const sizes = scene.setSizes({
+    pointSize: 6,
+    dataPointSize: 5,
+    pixelRatio: 1,
+    width: 600,
+    height: 400,
+  });
+  assert.equal(sizes.data, 5);
+  assert.ok(sizes.samples < 6, JSON.stringify(sizes));
+  scene.dispose();
 });

@@ -35,7 +35,9 @@ function traits2d(extra) {
 }
 
 const byClass = (root, name) =>
-  root.descendants().find((node) => node.className === name);
+  root
+    .descendants()
+    .find((node) => node.className.split(" ").includes(name));
 
 // Drawing waits for an animation frame (a 16 ms timer in node).
 const drawn = () => sleep(40);
@@ -84,6 +86,40 @@ test("height is a minimum, and the drawing keeps most of it", async () => {
   model.set("height", 500);
   assert.equal(root.style.minHeight, "500px");
   assert.equal(stage.style.minHeight, "300px");
+
+  cleanup();
+  shared.dispose();
+});
+
+test("new data refits the camera; frames and labels keep it", async () => {
+  const model = createFakeModel(traits2d());
+  const shared = createModelState(model);
+  const el = document.createElement("div");
+  const cleanup = createFlowView({ model, el, ...shared });
+  const root = el.children[0];
+  const fits = () => root.getAttribute("data-fit-count");
+  await drawn();
+  assert.equal(fits(), "1");
+
+  model.emit("msg:custom", ...frameMessage(0, [5, 5, 0], [0.3]));
+  await drawn();
+  assert.equal(fits(), "1");
+  const labels = new Uint8Array([1, 0, 0]);
+  model.push("labels", {
+    buffer: new DataView(labels.buffer),
+    dtype: "uint8",
+    shape: [3],
+  });
+  await drawn();
+  assert.equal(fits(), "1");
+
+  model.push("data", {
+    buffer: float32View([0, 0, 0, 10, 0, 0, 0, 10, 0]),
+    dtype: "float32",
+    shape: [3, 3],
+  });
+  await drawn();
+  assert.equal(fits(), "2");
 
   cleanup();
   shared.dispose();

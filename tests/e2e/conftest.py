@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from harness import (
     KernelDriver,
+    environ,
     find_chromium,
     hermetic_env,
     lab_kernel_connection_file,
@@ -74,23 +75,11 @@ def e2e_env(tmp_path_factory):
     return env
 
 
-@contextlib.contextmanager
-def _environ(env):
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 @pytest.fixture(scope="session")
 def browser(sync_api, chromium_executable, e2e_env):
     # The Playwright driver creates Chromium's profile under its own TMPDIR,
     # so it starts with the hermetic environment.
-    with _environ(e2e_env):
+    with environ(e2e_env):
         playwright = sync_api.sync_playwright().start()
     try:
         browser = launch_chromium(playwright, chromium_executable)

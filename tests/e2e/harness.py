@@ -93,6 +93,19 @@ def hermetic_env(base):
     return env
 
 
+@contextlib.contextmanager
+def environ(env):
+    """Run the block with ``os.environ`` replaced by ``env``, then restore it."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

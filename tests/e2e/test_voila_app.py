@@ -1,10 +1,14 @@
 """The DecisionBoundaryApp served by Voila, clicked through as a user would.
 
-DOM hooks used: the app's ``gdeep-app`` class; the ipywidgets labels of its
-inputs (Dataset, Samples, Epochs, Points), its tab titles and button texts;
-the epoch table's ``gdeep-epoch-table`` class; the ipywidgets progress bar
-(``.widget-hprogress .progress-bar`` and its ``progress-bar-success`` class);
-the viewer's data-* attributes.
+DOM hooks used, all set by the app: the root's ``gdeep-app`` class and its
+``gdeep-busy`` / ``gdeep-job-train`` / ``gdeep-job-flow`` classes while a job
+runs; the classes of its controls (``gdeep-dataset-select``,
+``gdeep-dataset-params`` and ``gdeep-param-n-samples``, ``gdeep-n-epochs``,
+``gdeep-flow-points``, ``gdeep-flow-epochs``, ``gdeep-train-button``,
+``gdeep-flow-button``, ``gdeep-frame-play``), the status line's
+``gdeep-app-status`` and its ``data-level``, the epoch table's
+``gdeep-epoch-table``; the viewer's data-* attributes. The tab titles are
+found by their role and name.
 """
 
 from __future__ import annotations
@@ -54,24 +58,45 @@ def voila(e2e_env, tmp_path):
     server.stop()
 
 
-def _visible(locator):
-    return locator.filter(visible=True).first
-
-
 def _set_number(locator, value):
     """Type a value into an ipywidgets number box and commit it (Enter)."""
     locator.fill(str(value))
     locator.press("Enter")
 
 
-def _progress_done(page):
+def _input(page, dom_class):
+    return page.locator(f"{APP} .{dom_class} input")
+
+
+# Records the class list of the app root on every change, so that a job is
+# seen to start and end even when it is over before the next poll.
+JOB_TRACE_JS = """(root) => {
+  if (root.__gdeepJobObserver) root.__gdeepJobObserver.disconnect();
+  const trace = root.__gdeepJobs = [];
+  const record = () => trace.push([...root.classList]);
+  record();
+  const observer = new MutationObserver(record);
+  observer.observe(root, { attributes: true, attributeFilter: ['class'] });
+  root.__gdeepJobObserver = observer;
+}"""
+
+
+def _run_job(page, button_class, job_class, timeout=300_000):
+    """Click a job button; wait until the app has run ``job_class`` and is idle."""
+    app = page.locator(APP)
+    app.evaluate(JOB_TRACE_JS)
+    page.locator(f"{APP} .{button_class}").click()
     page.wait_for_function(
-        f"""() => {{ const bar = document.querySelector(
-               '{APP} .widget-hprogress .progress-bar');
-             return bar.classList.contains('progress-bar-success')
-               && bar.style.width === '100%'; }}""",
-        timeout=300_000,
+        """([sel, job]) => {
+             const root = document.querySelector(sel);
+             return root.__gdeepJobs.some((classes) => classes.includes(job))
+               && !root.classList.contains('gdeep-busy');
+           }""",
+        arg=[APP, job_class],
+        timeout=timeout,
     )
+    classes = app.evaluate("(root) => [...root.classList]")
+    assert "gdeep-busy" not in classes and job_class not in classes, classes
 
 
 def _epoch_rows(page):
@@ -79,6 +104,11 @@ def _epoch_rows(page):
         """() => [...document.querySelectorAll('.gdeep-epoch-table tbody tr')]
              .map((tr) => [...tr.cells].map((td) => td.textContent.trim()))"""
     )
+
+
+def _status(page):
+    status = page.locator(f"{APP} .gdeep-app-status")
+    return status.get_attribute("data-level"), status.inner_text()
 
 
 def test_app_trains_and_flows_in_voila(web, voila):
@@ -94,29 +124,32 @@ def test_app_trains_and_flows_in_voila(web, voila):
     )
 
     # Data: Moons, with fewer points. The dataset's own inputs replace those
-    # of the previous one: wait for the swap before typing.
-    previous = _visible(page.get_by_label("Samples")).element_handle()
-    page.get_by_label("Dataset").select_option(label="Moons")
+    # of the previous one: wait for the swap before typing. New data refits
+    # the viewer's camera.
+    fits = int(viewer_state(viewer)["fit-count"])
+    previous = _input(page, "gdeep-param-n-samples").element_handle()
+    page.locator(f"{APP} .gdeep-dataset-select select").select_option(label="Moons")
     previous.wait_for_element_state("hidden")
-    _set_number(_visible(page.get_by_label("Samples")), N_DATA)
+    _set_number(_input(page, "gdeep-param-n-samples"), N_DATA)
     page.wait_for_function(
         f"(sel) => document.querySelector(sel).dataset.pointsDrawn === '{N_DATA}'",
         arg=f"{APP} {VIEWER}",
     )
-    assert viewer_state(viewer)["mode"] == "2d"
+    state = viewer_state(viewer)
+    assert state["mode"] == "2d"
+    assert int(state["fit-count"]) > fits, state
     web.shoot("moons")
 
     # Model: a few epochs, then Train.
     page.get_by_role("tab", name="Model").click()
-    _set_number(_visible(page.get_by_label("Epochs")), N_TRAIN_EPOCHS)
-    page.get_by_role("button", name="Train").click()
+    _set_number(_input(page, "gdeep-n-epochs"), N_TRAIN_EPOCHS)
+    _run_job(page, "gdeep-train-button", "gdeep-job-train")
     page.wait_for_function(
         f"() => document.querySelectorAll('.gdeep-epoch-table tbody tr').length"
-        f" === {N_TRAIN_EPOCHS}"
-        f" && !document.querySelector('{APP} button[title^=Train]').disabled",
-        timeout=300_000,
+        f" === {N_TRAIN_EPOCHS}",
     )
-    _progress_done(page)
+    assert not page.locator(f"{APP} .gdeep-train-button").is_disabled()
+    assert page.locator(f"{APP} .gdeep-stop-button").is_disabled()
     rows = _epoch_rows(page)
     epochs = [int(row[0]) for row in rows]
     assert epochs == list(range(epochs[0], epochs[0] + N_TRAIN_EPOCHS)), rows
@@ -124,20 +157,22 @@ def test_app_trains_and_flows_in_voila(web, voila):
     accuracy = [float(row[3]) for row in rows]
     assert train_loss[-1] < train_loss[0], rows
     assert all(0.0 <= a <= 1.0 for a in accuracy), rows
+    level, text = _status(page)
+    assert level == "info" and "trained" in text, (level, text)
     web.shoot("trained")
 
-    # Flow: fewer points; frames arrive in the viewer while it runs.
+    # Flow: fewer points; frames arrive in the viewer while it runs, and the
+    # camera stays where it was.
     page.get_by_role("tab", name="Flow").click()
-    _set_number(_visible(page.get_by_label("Points")), N_FLOW_POINTS)
-    flow_epochs = int(_visible(page.get_by_label("Epochs")).input_value())
+    _set_number(_input(page, "gdeep-flow-points"), N_FLOW_POINTS)
+    flow_epochs = int(_input(page, "gdeep-flow-epochs").input_value())
+    fits = viewer_state(viewer)["fit-count"]
     start_trace(viewer)
-    page.get_by_role("button", name="Flow").click()
+    _run_job(page, "gdeep-flow-button", "gdeep-job-flow")
     page.wait_for_function(
         f"(sel) => document.querySelector(sel).dataset.nFrames === '{flow_epochs + 1}'",
         arg=f"{APP} {VIEWER}",
-        timeout=300_000,
     )
-    _progress_done(page)
     counts = [entry["nFrames"] for entry in read_trace(viewer)]
     arrived = [n for n in counts if n > 0]
     assert arrived == sorted(arrived), counts
@@ -147,14 +182,17 @@ def test_app_trains_and_flows_in_voila(web, voila):
     assert state["samples-drawn"] == str(N_FLOW_POINTS)
     assert state["points-drawn"] == str(N_DATA)
     assert state["webgl"] == "ok"
+    assert state["fit-count"] == fits, state
     pixels = canvas_pixels(viewer)
     assert pixels["count"] > 0.01 * pixels["width"] * pixels["height"], pixels
+    level, text = _status(page)
+    assert level == "info" and text.startswith("Flow:"), (level, text)
     web.shoot("flowed")
     web.shoot("viewer-flowed", viewer)
 
     # The app's Play control drives the viewer's frame from the browser.
     start_trace(viewer)
-    page.locator(f"{APP} .widget-play button").first.click()
+    page.locator(f"{APP} .gdeep-frame-play button").first.click()
     page.wait_for_function(
         f"(sel) => document.querySelector(sel).dataset.frame === '{flow_epochs}'"
         " && document.querySelector(sel).__gdeepTrace.some((e) => e.frame === 0)",
@@ -164,8 +202,8 @@ def test_app_trains_and_flows_in_voila(web, voila):
     frames = [entry["frame"] for entry in read_trace(viewer)]
     assert len(set(frames)) >= 3, frames
 
-    status = page.locator(f"{APP} [data-level]").inner_text()
-    assert status and "error" not in status.lower(), status
+    level, text = _status(page)
+    assert level == "info" and "error" not in text.lower(), (level, text)
     assert web.errors(ALLOWED) == []
     unexpected = [
         text

@@ -1,6 +1,7 @@
 // The plain-DOM overlay of a view: header (title, status), the stage that
 // holds the canvas, the legend, an error box and the playback bar. Text from
-// Python (title, class names) goes in through textContent only.
+// Python (title, class names) goes in through textContent only. Icon-only
+// buttons carry an aria-label and a title; their icons are drawn in CSS.
 
 import { CONVERGED, UNKNOWN, classColor, rampGradientCss } from "./colors.js";
 import { CSS } from "./styles.js";
@@ -36,6 +37,7 @@ export function createControls(root, actions, signal) {
 
   const header = element("div", "gdeep-header");
   const title = element("div", "gdeep-title");
+  // One span per part, so that a narrow header wraps between parts.
   const status = element("div", "gdeep-status");
   status.setAttribute("aria-live", "polite");
   header.append(title, status);
@@ -53,9 +55,15 @@ export function createControls(root, actions, signal) {
   stage.append(snapshot, notice, legend, message);
 
   const bar = element("div", "gdeep-controls");
-  const play = element("button", "gdeep-play", "▶ play");
-  play.type = "button";
-  play.title = "Play or pause the flow";
+  const iconButton = (className, icon, label) => {
+    const button = element("button", `gdeep-icon-button ${className}`);
+    button.type = "button";
+    button.title = label;
+    button.setAttribute("aria-label", label);
+    button.append(element("span", `gdeep-icon ${icon}`));
+    return button;
+  };
+  const play = iconButton("gdeep-play", "gdeep-icon-play", "Play the flow");
   const slider = element("input", "gdeep-slider");
   slider.type = "range";
   slider.min = "0";
@@ -63,9 +71,15 @@ export function createControls(root, actions, signal) {
   slider.step = "1";
   slider.value = "0";
   slider.setAttribute("aria-label", "frame");
-  const frameLabel = element("span", "gdeep-frame-label", "frame 0 / 0");
+  // "frame " is dropped in narrow views by CSS; the numbers keep a minimum
+  // width so the slider does not jitter during playback.
+  const frameWord = element("span", "gdeep-frame-word", "frame ");
+  const frameText = element("span", "gdeep-frame-text", "0 / 0");
+  const frameLabel = element("span", "gdeep-frame-label");
+  frameLabel.append(frameWord, frameText);
   const speed = element("select", "gdeep-speed");
   speed.title = "Playback speed";
+  speed.setAttribute("aria-label", "Playback speed");
   for (const fps of SPEEDS) {
     const option = element("option", "", `${fps} fps`);
     option.value = String(fps);
@@ -89,9 +103,18 @@ export function createControls(root, actions, signal) {
     "Show sample points not yet on the boundary",
     "gdeep-show-unconverged",
   );
-  const reset = element("button", "gdeep-reset", "reset view");
-  reset.type = "button";
-  bar.append(play, slider, frameLabel, speed, dataLabel, farLabel, reset);
+  const reset = iconButton(
+    "gdeep-reset",
+    "gdeep-icon-fit",
+    "Reset the view (fit the camera to the points)",
+  );
+  // Two groups: in a narrow view the options wrap onto a second row as a
+  // whole, under the playback controls.
+  const transport = element("div", "gdeep-transport");
+  transport.append(play, slider, frameLabel);
+  const options = element("div", "gdeep-options");
+  options.append(speed, dataLabel, farLabel, reset);
+  bar.append(transport, options);
 
   root.append(style, header, stage, bar);
 
@@ -112,11 +135,16 @@ export function createControls(root, actions, signal) {
     snapshot,
     setTitle(text) {
       title.textContent = text;
+      title.title = text;
       header.hidden = false;
     },
-    setStatus(text) {
-      status.textContent = text;
-      status.title = text;
+    /** Status parts, shown joined by " · " (full text in the tooltip). */
+    setStatus(parts) {
+      const spans = parts.map((part, k) =>
+        element("span", "gdeep-status-part", k ? `· ${part}` : part),
+      );
+      status.replaceChildren(...spans);
+      status.title = parts.join(" · ");
     },
     /** A note centred on an empty stage ("" hides it). */
     setNotice(text) {
@@ -129,8 +157,12 @@ export function createControls(root, actions, signal) {
       message.hidden = !text;
     },
     setPlaying(playing, canPlay) {
-      play.textContent = playing ? "❚❚ pause" : "▶ play";
+      const label = playing ? "Pause" : "Play the flow";
+      play.title = label;
+      play.setAttribute("aria-label", label);
       play.setAttribute("aria-pressed", String(playing));
+      const icon = playing ? "pause" : "play";
+      play.children[0].className = `gdeep-icon gdeep-icon-${icon}`;
       play.disabled = !canPlay && !playing;
     },
     setFrame(k, count, epoch) {
@@ -139,13 +171,12 @@ export function createControls(root, actions, signal) {
       slider.disabled = count < 2;
       const shown = count ? k + 1 : 0;
       const text =
-        `frame ${shown} / ${count}` +
-        (epoch !== null ? ` · epoch ${epoch}` : "");
-      frameLabel.textContent = text;
+        `${shown} / ${count}` + (epoch !== null ? ` · epoch ${epoch}` : "");
+      frameText.textContent = text;
       // Only ever widen, so the slider does not jitter during playback.
       if (text.length > labelChars) {
         labelChars = text.length;
-        frameLabel.style.minWidth = `${labelChars}ch`;
+        frameText.style.minWidth = `${labelChars}ch`;
       }
     },
     setOptions({ fps, showData, showUnconverged, hasData }) {

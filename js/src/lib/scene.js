@@ -22,32 +22,48 @@ uniform float uSize;
 uniform float uPixelRatio;
 uniform float uAttenuate;
 uniform float uRefDistance;
+uniform float uRingWidth;
+uniform vec2 uDepthRange;
+uniform float uShade;
 varying vec3 vColor;
-varying float vRing;
+varying vec2 vRing;
 void main() {
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
-  float scale = uAttenuate > 0.5 ? uRefDistance / max(-mv.z, 1e-6) : 1.0;
-  gl_PointSize = clamp(uSize * uPixelRatio * scale, 1.0, 48.0 * uPixelRatio);
-  vColor = aColor;
-  vRing = aRing;
+  float depth = -mv.z;
+  float scale = uAttenuate > 0.5 ? uRefDistance / max(depth, 1e-6) : 1.0;
+  float size = clamp(uSize * uPixelRatio * scale, 1.0, 48.0 * uPixelRatio);
+  gl_PointSize = size;
+  // Depth cue: the far side of the scene is drawn darker, so a dense cloud
+  // reads as a surface rather than a flat blot.
+  float far = clamp(
+    (depth - uDepthRange.x) / max(uDepthRange.y - uDepthRange.x, 1e-6),
+    0.0, 1.0);
+  vColor = aColor * (1.0 - uShade * far);
+  // The ring: its width as a share of the radius, at least one device
+  // pixel, and its strength, so that a ring under a pixel wide is drawn one
+  // pixel wide and paler rather than as a full dark pixel.
+  float ring = uRingWidth * uPixelRatio;
+  vRing = aRing > 0.0 && ring > 0.0
+    ? vec2(min(2.0 * max(ring, 1.0) / size, 0.6), min(ring, 1.0))
+    : vec2(0.0);
 }`;
 
-// Round points with an antialiased rim; aRing > 0 draws a dark ring of that
-// relative width (converged sample points).
+// Round points with an antialiased rim; vRing.x > 0 draws a dark ring of
+// that relative width and vRing.y strength (converged sample points).
 const POINT_FRAGMENT = /* glsl */ `
 uniform float uOpacity;
 varying vec3 vColor;
-varying float vRing;
+varying vec2 vRing;
 void main() {
   float r = length(gl_PointCoord * 2.0 - 1.0);
   float aa = max(fwidth(r), 1e-3);
   float alpha = 1.0 - smoothstep(1.0 - aa, 1.0, r);
   if (alpha <= 0.0) discard;
   vec3 color = vColor;
-  if (vRing > 0.0) {
-    float ring = smoothstep(1.0 - vRing - aa, 1.0 - vRing, r);
-    color = mix(color, vec3(0.08, 0.08, 0.12), ring);
+  if (vRing.x > 0.0) {
+    float ring = smoothstep(1.0 - vRing.x - aa, 1.0 - vRing.x, r);
+    color = mix(color, vec3(0.08, 0.08, 0.12), ring * vRing.y);
   }
   gl_FragColor = vec4(color, alpha * uOpacity);
 }`;
@@ -115,6 +131,46 @@ void main() {
   gl_FragColor = vec4(color, 1.0);
 }`;
 
+/**
+ * Points of a cloud get about `DENSITY * side / sqrt(n)` CSS pixels, `side`
+ * being the canvas side the content is fitted to: a few hundred points keep
+ * their full size, ten thousand shrink to leave gaps between them, so a dense
+ * boundary reads as a surface (and the data behind it stays visible)
+ * instead of a solid blot.
+ */
+export const DENSITY = 1.2;
+/** Points never shrink below this diameter in CSS pixels. */
+export const MIN_POINT_SIZE = 2;
+/** Where the 3D camera looks from, relative to the target, by default. */
+const DEFAULT_DIRECTION = new THREE.Vector3(0.9, 0.55, 1.3).normalize();
+/** In 3D the farthest points are drawn this much darker (a depth cue). */
+export const DEPTH_SHADE = 0.5;
+
+/**
+ * Diameter in CSS pixels of each of `n` points drawn over `area` square CSS
+ * pixels: `maxSize` for few points, smaller for many, never under
+ * MIN_POINT_SIZE (unless `maxSize` itself is smaller).
+ *
+ * @param {number} maxSize largest diameter, the point_size trait
+ * @param {number} n points drawn
+ * @param {number} area side * side, in square CSS pixels
+ * @returns {number}
+ */
+export function adaptivePointSize(maxSize, n, area) {
+  if (!(n > 0) || !(area > 0)) return maxSize;
+  const fitted = DENSITY * Math.sqrt(area / n);
+  return Math.min(maxSize, Math.max(MIN_POINT_SIZE, fitted));
+}
+
+/**
+ * Width in CSS pixels of the dark ring of converged points of diameter
+ * `size`: 1 px on large points, thinning out on small ones, where a ring
+ * would swallow the colour.
+ */
+export function ringWidth(size) {
+  return Math.min(Math.max((size - 4) / 2, 0), 1);
+}
+
 function createPointCloud(renderOrder, options) {
   const geometry = new THREE.BufferGeometry();
   const material = new THREE.ShaderMaterial({
@@ -125,6 +181,9 @@ function createPointCloud(renderOrder, options) {
       uPixelRatio: { value: 1 },
       uAttenuate: { value: 0 },
       uRefDistance: { value: 1 },
+      uRingWidth: { value: 0 },
+      uDepthRange: { value: new THREE.Vector2(0, 1) },
+      uShade: { value: 0 },
       uOpacity: { value: options.opacity },
     },
     transparent: true,
@@ -186,6 +245,15 @@ export function createScene() {
   let mode = "3d";
   let aspect = 1;
   let refDistance = 1;
+  const bounds = new THREE.Sphere(new THREE.Vector3(), 1);
+  const depthScratch = new THREE.Vector2();
+
+  // View depths of the nearest and farthest point of the fitted bounds.
+  function depthRange() {
+    const camera = mode === "2d" ? orthographic : perspective;
+    const d = camera.position.distanceTo(bounds.center);
+    return depthScratch.set(d - bounds.radius, d + bounds.radius);
+  }
 
   const self = {
     scene,
@@ -248,7 +316,7 @@ export function createScene() {
           nUnknown += 1;
         } else if (d < delta) {
           color.set(converged, m * 3);
-          ring[m] = 0.3;
+          ring[m] = 1;
           nConverged += 1;
         } else {
           const t = distanceToRamp(d, delta, maxDistance);
@@ -266,15 +334,36 @@ export function createScene() {
       data.points.visible = showData;
     },
 
-    setSizes({ pointSize, dataPointSize, pixelRatio }) {
-      const set = (cloud, size) => {
+    /**
+     * Point sizes for a canvas of `width` x `height` CSS pixels: each cloud
+     * gets its maximum size, shrunk by adaptivePointSize for the number of
+     * points it draws. The camera fits the content to the shorter side of
+     * the canvas, so that side sets the area; zooming in 2D enlarges it.
+     * Only sample points get the 3D depth shading: data keep class colours.
+     * Returns the diameters used, `{samples, data}`.
+     */
+    setSizes({ pointSize, dataPointSize, pixelRatio, width, height }) {
+      const zoom = mode === "2d" ? orthographic.zoom : 1;
+      const side = Math.min(width, height) * zoom;
+      const area = side * side;
+      const shade = mode === "3d" ? DEPTH_SHADE : 0;
+      const depth = depthRange();
+      const set = (cloud, maxSize) => {
+        const n = cloud.points.geometry.drawRange.count;
+        const size = adaptivePointSize(maxSize, n, area);
         const uniforms = cloud.points.material.uniforms;
         uniforms.uSize.value = size;
         uniforms.uPixelRatio.value = pixelRatio;
         uniforms.uRefDistance.value = refDistance;
+        uniforms.uRingWidth.value = ringWidth(size);
+        uniforms.uDepthRange.value.copy(depth);
+        uniforms.uShade.value = cloud === samples ? shade : 0;
+        return size;
       };
-      set(samples, pointSize);
-      set(data, dataPointSize);
+      return {
+        samples: set(samples, pointSize),
+        data: set(data, dataPointSize),
+      };
     },
 
     /** Heat map of `{gap, top, extent}` decoded arrays; null removes it. */
@@ -344,14 +433,17 @@ export function createScene() {
 
     /**
      * Point the camera at the box [min, max]; returns the orbit target.
-     * In 2D the whole box fits the view; in 3D its bounding sphere does.
+     * In 2D the whole box fits the view; in 3D its bounding sphere does,
+     * seen from `direction` (a Vector3 from the target towards the camera)
+     * or from the default angle when it is null.
      */
-    fit(min, max) {
+    fit(min, max, direction = null) {
       const center = new THREE.Vector3()
         .addVectors(min, max)
         .multiplyScalar(0.5);
       const size = new THREE.Vector3().subVectors(max, min);
       const radius = Math.max(size.length() / 2, 1e-6);
+      bounds.set(center.clone(), radius);
       if (mode === "2d") {
         const halfHeight =
           Math.max(size.y / 2, size.x / 2 / aspect, 1e-6) * 1.08;
@@ -375,8 +467,11 @@ export function createScene() {
       // Between the bounding sphere's exact fit (1 / sin) and its silhouette
       // (1 / tan): point clouds rarely fill the corners of their box.
       const distance = (radius / Math.tan(fitFov)) * 0.95;
-      const direction = new THREE.Vector3(0.9, 0.55, 1.3).normalize();
-      perspective.position.copy(center).addScaledVector(direction, distance);
+      const view =
+        direction && direction.lengthSq() > 0
+          ? direction.clone().normalize()
+          : DEFAULT_DIRECTION.clone();
+      perspective.position.copy(center).addScaledVector(view, distance);
       perspective.up.set(0, 1, 0);
       perspective.near = distance / 1000;
       perspective.far = distance * 1000;

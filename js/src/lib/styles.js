@@ -27,18 +27,23 @@ export const CSS = `
     "Segoe UI", Roboto, sans-serif);
 }
 .gdeep-flow-viewer * { box-sizing: border-box; }
+/* The status moves under the title when both do not fit on one line, and
+   then wraps between its parts (its tooltip holds the whole text). */
 .gdeep-flow-viewer .gdeep-header {
-  display: flex; align-items: baseline; gap: 12px;
+  display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 12px;
   padding: 6px 10px; border-bottom: 1px solid var(--gdeep-border);
 }
 .gdeep-flow-viewer .gdeep-title {
-  flex: 0 0 auto; max-width: 60%; font-weight: 600;
+  flex: 0 1 auto; min-width: 0; max-width: 100%; font-weight: 600;
   font-size: 14px; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis;
 }
 .gdeep-flow-viewer .gdeep-status {
-  flex: 1 1 0; min-width: 0; text-align: right;
+  flex: 1 1 auto; min-width: 0; display: flex; flex-wrap: wrap;
+  justify-content: flex-end; column-gap: 0.35em;
   color: var(--gdeep-muted); font-variant-numeric: tabular-nums;
+}
+.gdeep-flow-viewer .gdeep-status-part {
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
 }
 .gdeep-flow-viewer .gdeep-stage {
@@ -91,32 +96,85 @@ export const CSS = `
 }
 .gdeep-flow-viewer .gdeep-message[hidden],
 .gdeep-flow-viewer .gdeep-legend[hidden] { display: none; }
+/* Playback bar: the transport group (play, slider, frame) and the options
+   group; in a narrow view the options wrap, as a whole, onto a second row. */
 .gdeep-flow-viewer .gdeep-controls {
-  display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px;
-  padding: 6px 10px; border-top: 1px solid var(--gdeep-border);
+  display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px;
+  padding: 5px 8px; border-top: 1px solid var(--gdeep-border);
+}
+.gdeep-flow-viewer .gdeep-transport {
+  display: flex; align-items: center; gap: 8px;
+  flex: 1 1 240px; min-width: 0;
+}
+.gdeep-flow-viewer .gdeep-options {
+  display: flex; align-items: center; gap: 10px;
+  flex: 0 0 auto; margin-left: auto;
 }
 .gdeep-flow-viewer .gdeep-controls button,
 .gdeep-flow-viewer .gdeep-controls select {
   font: inherit; color: inherit; background: #f6f8fa;
   border: 1px solid var(--gdeep-border); border-radius: 4px;
-  padding: 2px 8px; height: 26px; cursor: pointer;
+  padding: 0 6px; height: 26px; cursor: pointer;
 }
+.gdeep-flow-viewer .gdeep-controls select { padding: 0 2px; font-size: 12px; }
 .gdeep-flow-viewer .gdeep-controls button:disabled {
   cursor: default; opacity: 0.5;
 }
-.gdeep-flow-viewer .gdeep-play { min-width: 64px; }
-.gdeep-flow-viewer .gdeep-slider { flex: 1 1 160px; min-width: 120px; }
-.gdeep-flow-viewer .gdeep-frame-label {
-  font-variant-numeric: tabular-nums; white-space: nowrap;
-  color: var(--gdeep-muted);
+.gdeep-flow-viewer .gdeep-controls button:focus-visible,
+.gdeep-flow-viewer .gdeep-controls select:focus-visible,
+.gdeep-flow-viewer .gdeep-controls input:focus-visible {
+  outline: 2px solid #0969da; outline-offset: 1px;
 }
+.gdeep-flow-viewer .gdeep-icon-button {
+  flex: none; width: 30px; padding: 0;
+  display: inline-flex; align-items: center; justify-content: center;
+}
+.gdeep-flow-viewer .gdeep-icon { display: block; flex: none; }
+.gdeep-flow-viewer .gdeep-icon-play {
+  width: 0; height: 0; margin-left: 2px; border-style: solid;
+  border-width: 6px 0 6px 10px;
+  border-color: transparent transparent transparent currentColor;
+}
+.gdeep-flow-viewer .gdeep-icon-pause {
+  width: 10px; height: 12px;
+  border-left: 3px solid currentColor; border-right: 3px solid currentColor;
+}
+/* Four corners of a frame: "fit the view". */
+.gdeep-flow-viewer .gdeep-icon-fit {
+  width: 14px; height: 14px; background-repeat: no-repeat;
+  background-image: linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor),
+    linear-gradient(currentColor, currentColor);
+  background-size: 5px 2px, 2px 5px, 5px 2px, 2px 5px,
+    5px 2px, 2px 5px, 5px 2px, 2px 5px;
+  background-position: 0 0, 0 0, 100% 0, 100% 0,
+    0 100%, 0 100%, 100% 100%, 100% 100%;
+}
+.gdeep-flow-viewer .gdeep-slider {
+  flex: 1 1 60px; width: 0; min-width: 60px; margin: 0;
+}
+.gdeep-flow-viewer .gdeep-frame-label {
+  flex: none; font-variant-numeric: tabular-nums; white-space: nowrap;
+  color: var(--gdeep-muted); font-size: 12px;
+}
+.gdeep-flow-viewer .gdeep-frame-text { display: inline-block; }
 .gdeep-flow-viewer .gdeep-controls label {
   display: inline-flex; align-items: center; gap: 4px;
   cursor: pointer; white-space: nowrap;
 }
+.gdeep-flow-viewer .gdeep-controls label input { margin: 0; }
+@container (max-width: 640px) {
+  .gdeep-flow-viewer .gdeep-frame-word { display: none; }
+}
 @container (max-width: 480px) {
   .gdeep-flow-viewer .gdeep-legend { font-size: 11px; padding: 4px 6px; }
   .gdeep-flow-viewer .gdeep-legend-head { display: none; }
+  .gdeep-flow-viewer .gdeep-status { justify-content: flex-start; }
   .gdeep-flow-viewer .gdeep-header,
   .gdeep-flow-viewer .gdeep-controls { padding: 4px 6px; }
 }

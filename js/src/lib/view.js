@@ -33,8 +33,13 @@ export function createFlowView({ model, el, store, player }) {
   const errors = new Map();
   let reportedError = "";
   let renderCount = 0;
+  let fitCount = 0;
   let drawHandle = null;
+  // The camera is fitted at the next draw while `fitted` is false: when the
+  // first content arrives, and again whenever the data is replaced, so all
+  // the trait changes of one message are applied before the fit.
   let fitted = false;
+  let keepDirection = false;
   let webglState = "none";
   let contextNote = webglSupported() ? "" : "WebGL2 is not available here";
   let dataPositions = null;
@@ -143,6 +148,7 @@ export function createFlowView({ model, el, store, player }) {
 
   function draw() {
     drawHandle = null;
+    if (!fitted) guard("camera", maybeFit);
     renderNow();
     writeState();
   }
@@ -155,6 +161,8 @@ export function createFlowView({ model, el, store, player }) {
         pointSize: model.get("point_size"),
         dataPointSize: model.get("data_point_size"),
         pixelRatio: renderer.getPixelRatio(),
+        width: ui.stage.clientWidth,
+        height: ui.stage.clientHeight,
       });
       renderer.render(scene.scene, scene.camera);
       renderCount += 1;
@@ -169,6 +177,7 @@ export function createFlowView({ model, el, store, player }) {
       "data-points-drawn": model.get("show_data") ? dataCount : 0,
       "data-samples-drawn": counts.drawn,
       "data-render-count": renderCount,
+      "data-fit-count": fitCount,
       "data-mode": scene.mode,
       "data-webgl": webglState,
     };
@@ -183,11 +192,11 @@ export function createFlowView({ model, el, store, player }) {
     if (!width || !height) return;
     scene.setAspect(width / height);
     if (surface.renderer) surface.renderer.setSize(width, height, false);
-    if (!fitted) maybeFit();
     requestDraw();
   }
 
-  function fitCamera() {
+  /** Fit the camera to everything shown; in 3D, from the user's angle. */
+  function applyFit(keepAngle = false) {
     const min = new THREE.Vector3(Infinity, Infinity, Infinity);
     const max = new THREE.Vector3(-Infinity, -Infinity, -Infinity);
     if (dataPositions) expandBox(min, max, dataPositions, dataCount);
@@ -208,19 +217,30 @@ export function createFlowView({ model, el, store, player }) {
       min.set(-1, -1, -1);
       max.set(1, 1, 1);
     }
-    const target = scene.fit(min, max);
+    const direction =
+      keepAngle && controls
+        ? scene.camera.position.clone().sub(controls.target)
+        : null;
+    const target = scene.fit(min, max, direction);
     if (controls) {
       controls.target.copy(target);
       controls.update();
     }
+    fitCount += 1;
+  }
+
+  function fitCamera() {
+    applyFit();
+    fitted = true;
     requestDraw();
   }
 
+  // Called by draw, before rendering, while a fit is pending.
   function maybeFit() {
     if (fitted || !(dataCount > 0 || store.size > 0)) return;
     if (!(ui.stage.clientWidth > 0)) return;
     fitted = true;
-    fitCamera();
+    applyFit(keepDirection);
   }
 
   function updateMode() {
@@ -230,7 +250,7 @@ export function createFlowView({ model, el, store, player }) {
     makeControls();
     guard("resize", resize);
     fitted = false;
-    maybeFit();
+    keepDirection = false;
   }
 
   function updateData() {
@@ -253,7 +273,6 @@ export function createFlowView({ model, el, store, player }) {
     }
     dataPositions = positions.data;
     dataCount = scene.setData(positions.data, classes);
-    maybeFit();
   }
 
   function updateBackground() {
@@ -294,7 +313,6 @@ export function createFlowView({ model, el, store, player }) {
       frameSize = frame ? frame.n : 0;
       shownFrame = k;
       colouredWith = maxDistance;
-      if (!fitted) maybeFit();
     }
     const shown = k >= 0 ? store.get(k) : null;
     ui.setFrame(Math.max(k, 0), frameCount(), shown ? shown.epoch : null);
@@ -330,15 +348,16 @@ export function createFlowView({ model, el, store, player }) {
 
   function updateStatus() {
     const parts = [];
-    if (dataCount) parts.push(`${dataCount} data points`);
+    const count = (n) => n.toLocaleString("en-US");
+    if (dataCount) parts.push(`${count(dataCount)} data points`);
     if (shownFrame >= 0) {
-      parts.push(`${counts.drawn} of ${frameSize} samples drawn`);
+      parts.push(`${count(counts.drawn)} of ${count(frameSize)} samples drawn`);
       if (frameSize > counts.unknown) {
-        parts.push(`${counts.converged} within δ`);
+        parts.push(`${count(counts.converged)} within δ`);
       }
     }
     if (contextNote) parts.push(contextNote);
-    ui.setStatus(parts.join(" · "));
+    ui.setStatus(parts);
   }
 
   const on = (names, handler) => {
@@ -352,6 +371,12 @@ export function createFlowView({ model, el, store, player }) {
   on("n_dims", () => {
     guard("mode", updateMode);
     requestDraw();
+  });
+  // New data (not only new labels or frames) has a new extent: fit again,
+  // keeping the user's viewing angle. Frames alone keep the user's camera.
+  on("data", () => {
+    if (fitted) keepDirection = true;
+    fitted = false;
   });
   on("data labels", () => {
     guard("data", updateData);

@@ -79,7 +79,7 @@ def run_demo(
         method=method,
         delta=delta,
         random_state=seed,
-        progress=verbose,
+        progress=verbose and n_samples >= 200_000,
     )
     start = time.perf_counter()
     boundary = flow()
@@ -99,10 +99,13 @@ def run_demo(
         "flow_time": flow_time,
         "coverage_spread": coverage["spread"],
         "n_frames": len(flow.frames_),
+        "convergence": [
+            (stats["epoch"], stats["fraction_within_delta"]) for stats in flow.history_
+        ],
         "out": None,
     }
     if out is not None:
-        result["out"] = str(write_page(out, X, y, flow, model, name))
+        result["out"] = str(write_page(out, X, y, flow, model, experiment))
     say("")
     say(format_summary(result, method, delta))
     return result
@@ -122,12 +125,18 @@ def _check_writable(out):
         raise ValueError(f"out must be in a writable folder; got {str(folder)!r}.")
 
 
-def write_page(out, X, y, flow, model, name):
+def write_page(out, X, y, flow, model, experiment):
     """Write the viewer with the data and the flow's frames to ``out``."""
     from .plots import decision_surface
     from .widgets import FlowViewer
 
-    viewer = FlowViewer(data=X, labels=y, title=f"gdeep-widgets: {name}")
+    widths = [*model.arch, model.n_classes]
+    viewer = FlowViewer(
+        data=X,
+        labels=y,
+        title=f"{experiment.title}, network {'-'.join(map(str, widths))}",
+        class_names=list(experiment.class_names),
+    )
     viewer.show_flow(flow)
     if X.shape[1] == 2:
         viewer.set_background(*decision_surface(model, flow.boundary_tuple))
@@ -192,6 +201,7 @@ def format_summary(result, method, delta):
         f"  points on the boundary  {result['n_boundary']} ({pct:.2f} %, "
         f"|p - 1/2| < {delta:g})",
         f"  max |p - 1/2| on it     {result['max_distance']:.3g}",
+        f"  on it by epoch          {_convergence(result['convergence'])}",
         f"  within 1e-4             {100 * result['fraction_1e-4']:.2f} %",
         f"  coverage spread         {result['coverage_spread']:.2f} "
         "(p90/p10 of neighbour spacing; 1 is even)",
@@ -203,6 +213,16 @@ def format_summary(result, method, delta):
             f"  wrote                   {result['out']} ({size:.1f} MiB, opens offline)"
         )
     return "\n".join(lines)
+
+
+def _convergence(history, limit=8):
+    """'0: 0.24 %, 1: 31.89 %, ...' up to the first epoch where all points are in."""
+    shown = []
+    for epoch, fraction in history:
+        shown.append(f"{epoch}: {100 * fraction:.2f} %")
+        if fraction >= 1.0 or len(shown) == limit:
+            break
+    return ", ".join(shown)
 
 
 def _parser():

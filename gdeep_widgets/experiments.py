@@ -21,10 +21,12 @@ class Experiment:
     """A dataset with the network and the flow box used for it."""
 
     name: str
+    title: str
     description: str
     dataset: str
     arch: tuple
     box: tuple
+    class_names: tuple
     n_epochs: int = 10
 
     def make_data(self, random_state=0):
@@ -37,24 +39,30 @@ EXPERIMENTS = {
     for e in [
         Experiment(
             "circles",
+            "Two circles",
             "two concentric circles (5000 points, noise 0.05, factor 0.3)",
             "circles",
             (2, 20, 20, 20, 10),
             ((-1.0, 1.0), (-1.0, 1.0)),
+            ("outer circle", "inner circle"),
         ),
         Experiment(
             "tori-entangled",
+            "Entangled tori",
             "two linked tori (2 x 2500 points, minor radius 0.3)",
             "tori-entangled",
             (3, 20, 20, 20, 10),
             ((-2.0, 4.0), (-2.0, 2.0), (-2.0, 2.0)),
+            ("upright torus", "flat torus"),
         ),
         Experiment(
             "tori-unentangled",
+            "Unentangled tori",
             "two tori side by side (2 x 2500 points, minor radius 0.3)",
             "tori-unentangled",
             (3, 20, 20, 20, 20),
             ((-3.0, 7.0), (-2.0, 2.0), (-2.0, 2.0)),
+            ("upright torus", "flat torus"),
         ),
     ]
 }

@@ -361,36 +361,15 @@ def plot_training_history(history, *, title="Training"):
     """
     epochs = [r.epoch for r in history]
     fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "validation accuracy"))
-    fig.add_trace(
-        go.Scatter(
-            x=epochs,
-            y=[r.train_loss for r in history],
-            name="train loss",
-            mode="lines+markers",
-        ),
-        1,
-        1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=epochs,
-            y=[r.valid_loss for r in history],
-            name="valid loss",
-            mode="lines+markers",
-        ),
-        1,
-        1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=epochs,
-            y=[r.accuracy for r in history],
-            name="accuracy",
-            mode="lines+markers",
-        ),
-        1,
-        2,
-    )
+    for name, column, panel in [
+        ("train loss", "train_loss", 1),
+        ("valid loss", "valid_loss", 1),
+        ("accuracy", "accuracy", 2),
+    ]:
+        values = [getattr(r, column) for r in history]
+        fig.add_trace(
+            go.Scatter(x=epochs, y=values, name=name, mode="lines+markers"), 1, panel
+        )
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
     fig.update_layout(

@@ -187,6 +187,14 @@ def check_box(boundary_tuple, name="boundary_tuple", n_features=None):
         raise ValueError(
             f"{name}[{i}] must have lower < upper; got ({box[i, 0]:g}, {box[i, 1]:g})."
         )
+    with np.errstate(over="ignore"):
+        wide = np.flatnonzero(~np.isfinite(box[:, 1] - box[:, 0]))
+    if len(wide):
+        i = int(wide[0])
+        raise ValueError(
+            f"{name}[{i}] is too wide: upper - lower overflows; got "
+            f"({box[i, 0]:g}, {box[i, 1]:g})."
+        )
     if n_features is not None and box.shape[0] != n_features:
         raise ValueError(
             f"{name} has {box.shape[0]} intervals but the model takes {n_features} "

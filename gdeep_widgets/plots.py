@@ -26,16 +26,18 @@ __all__ = [
 ]
 
 # Okabe and Ito's palette, distinguishable with the common colour-vision
-# deficiencies; black is left out because it marks boundary points.
+# deficiencies, in the same order as the viewer's so that a class has one
+# colour everywhere. Boundary points are white with a dark outline, as in the
+# viewer.
 CLASS_COLORS = (
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
     "#0072B2",
+    "#E69F00",
+    "#009E73",
     "#D55E00",
     "#CC79A7",
-    "#999999",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
 )
 BOUNDARY_COLOR = "#111111"
 
@@ -135,7 +137,11 @@ def _scatter(data, labels, boundary, n_components, title, max_points):
             scatter(
                 name=f"boundary ({len(bshown)} points)",
                 mode="markers",
-                marker={"color": BOUNDARY_COLOR, "size": size * 0.6, "opacity": 0.8},
+                marker={
+                    "color": "#ffffff",
+                    "size": size * 0.8,
+                    "line": {"color": BOUNDARY_COLOR, "width": 1},
+                },
                 **_coords(bshown[idx], n_components),
             )
         )

@@ -2,6 +2,7 @@ import logging
 import re
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,22 +13,7 @@ from gdeep_widgets.flow import GradientFlow
 from gdeep_widgets.widgets import MESSAGE_TYPES
 from gdeep_widgets.widgets import app as app_module
 from gdeep_widgets.widgets._app_controls import format_box, parse_box
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """Patch a viewer's send to record (content, buffers) instead."""
-
-    def patch(viewer):
-        messages = []
-
-        def send(content, buffers=None):
-            messages.append((content, [bytes(b) for b in buffers or []]))
-
-        monkeypatch.setattr(viewer, "send", send)
-        return messages
-
-    return patch
+from gdeep_widgets.widgets._app_jobs import LiveTraining
 
 
 def frame_messages(messages):
@@ -178,6 +164,12 @@ def test_app_user_arrays_with_five_features_are_shown_through_pca(sent):
         ({"method": "newton"}, ValueError, "method must be one of 'projection'"),
         ({"delta": 0.5}, ValueError, r"delta must be in \(0, 0.5\); got 0.5"),
         ({"learning_rate": "fast"}, TypeError, "learning_rate must be a real number"),
+        (
+            {"arch": "100000, 100000"},
+            ValueError,
+            "arch '100000, 100000' makes a network of at least 10,000,500,002 "
+            "weights; at most 50,000,000 are allowed",
+        ),
     ],
 )
 def test_app_rejects_bad_arguments(kwargs, error, match):
@@ -447,7 +439,12 @@ def test_app_stop_during_the_flow_keeps_the_frames_so_far():
 
     assert 3 <= app.viewer.n_frames < 201
     assert app.viewer.n_frames == app.flow.epoch_ + 1
-    assert f"stopped at epoch {app.flow.epoch_} of 200" in app.last_status
+    done = app.flow.epoch_
+    assert app.last_status.startswith(f"Flow stopped at epoch {done} of 200: 300 ")
+    assert f"on the boundary (|p - 1/2| < 0.01) after {done} epochs in" in (
+        app.last_status
+    )
+    assert "after stopped" not in app.last_status
 
 
 def test_app_failure_in_a_job_is_shown_and_the_app_keeps_working(monkeypatch, caplog):
@@ -507,6 +504,184 @@ def test_app_bad_box_text_disables_flow_until_fitted_again():
     assert not app.flow_button.disabled
 
 
+def test_app_extreme_box_is_refused_and_the_buttons_stay_right():
+    app = small_app()
+    click(app.train_button, app)
+    background = app.viewer.background
+
+    app.box_text.value = "-1e308, 1e308; -1, 1"
+
+    assert "box[0] is too wide: upper - lower overflows" in app.box_info.value
+    assert app.flow_button.disabled and not app.train_button.disabled
+    assert app.viewer.background is background
+    assert app.last_error == ""
+
+    app.box_fit_button.click()
+
+    assert app.box_info.value == "" and not app.flow_button.disabled
+
+
+def test_app_heat_map_failure_on_a_box_change_is_a_warning(monkeypatch):
+    app = small_app()
+    click(app.train_button, app)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no grid today")
+
+    monkeypatch.setattr(app_module, "decision_surface", broken)
+    app.box_text.value = "-2, 2; -2, 2"
+
+    assert app.last_status == (
+        "The background heat map could not be drawn: no grid today"
+    )
+    assert "data-level='warn'" in app.status.value
+    assert app.viewer.background == {}
+    assert not app.flow_button.disabled and not app.train_button.disabled
+
+
+def test_app_heat_map_failure_after_training_is_a_warning(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no grid today")
+
+    monkeypatch.setattr(app_module, "decision_surface", broken)
+    app = small_app()
+
+    click(app.train_button, app)
+
+    assert app.last_status.startswith("New model 2 -> 16 -> 16 -> 2 (first run); ")
+    assert app.last_status.endswith(
+        "The background heat map could not be drawn: no grid today"
+    )
+    assert "data-level='warn'" in app.status.value
+    assert "failed" not in app.last_status
+    assert app.last_error == ""
+    assert app.progress.bar_style == "success"
+    assert len(app.history) == 2
+
+
+def test_app_near_constant_feature_trains_draws_and_flows():
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.normal(size=300), np.ones(300)]
+    y = (X[:, 0] > 0).astype(int)
+    app = DecisionBoundaryApp(X, y, n_epochs=2, n_samples=100, flow_epochs=2, arch="8")
+    app.frame_interval = 0.0
+
+    click(app.train_button, app)
+
+    assert app.last_status.startswith("New model"), app.last_status
+    assert "data-level='info'" in app.status.value
+    assert app.viewer.background["gap"]["shape"][0] >= 3
+    click(app.flow_button, app)
+    assert app.last_status.startswith("Flow: 100 points")
+    assert app.last_error == ""
+
+
+def test_app_box_change_refits_the_camera_to_the_new_heat_map(sent):
+    app = small_app()
+    messages = sent(app.viewer)
+    app.box_text.value = "-2, 2; -2, 2"
+    assert messages == []  # no model yet, so no heat map to fit
+
+    click(app.train_button, app)
+    app.box_text.value = "-3, 3; -2, 2"
+
+    assert app.viewer.background["extent"] == [-3.0, 3.0, -2.0, 2.0]
+    assert [m[0]["type"] for m in messages].count(MESSAGE_TYPES["reset_camera"]) == 1
+
+
+def test_app_last_error_is_cleared_when_a_later_action_succeeds(monkeypatch):
+    app = small_app()
+
+    def broken(name, **params):
+        raise ValueError("no data today")
+
+    monkeypatch.setattr(app_module, "make_dataset", broken)
+    app.dataset_select.value = "circles"
+    assert app.last_error == "ValueError: no data today"
+
+    monkeypatch.undo()
+    app.dataset_params["circles"]["n_samples"].value = 300
+
+    assert app.last_error == ""
+    app.arch_text.value = "0"
+    assert app.start_training() is False
+    assert app.last_error.startswith("Cannot train: architecture entry 0")
+    app.arch_text.value = "8"
+    assert app.last_error == ""
+
+
+def test_app_architecture_with_too_many_weights_disables_train():
+    app = small_app()
+
+    app.arch_text.value = "1000000, 1000000"
+
+    assert app.train_button.disabled
+    assert (
+        "would have 1,000,006,000,002 weights; at most 50,000,000 are allowed"
+        in app.arch_info.value
+    )
+    assert app.start_training() is False
+    assert "Cannot train: the network 2 -> 1000000 -> 1000000 -> 2" in app.last_status
+
+    app.arch_text.value = "1000, 1000"
+    assert not app.train_button.disabled
+    assert "(1,006,002 weights)" in app.arch_info.value
+
+
+def test_app_viewer_state_from_the_browser_cannot_break_the_app():
+    app = small_app()
+
+    with pytest.warns(UserWarning, match="rejected fps=0"):
+        app.viewer.set_state({"fps": 0})
+
+    assert app.viewer.fps == 8.0 and app.play.interval == 125
+    app.viewer.set_state({"fps": 4})
+    assert app.play.interval == 250
+
+
+def test_app_error_in_a_viewer_observer_is_shown():
+    class Broken:
+        @property
+        def value(self):
+            return ""
+
+        @value.setter
+        def value(self, text):
+            raise RuntimeError("label gone")
+
+    app = small_app()
+    app.frame_label = Broken()
+
+    app.viewer.add_frame(np.zeros((3, 2)))
+
+    assert app.viewer.n_frames == 1
+    assert app.last_status == "Could not follow the viewer: label gone"
+    assert app.last_error == "RuntimeError: label gone"
+
+
+def test_app_progress_label_numbers_epochs_like_the_table():
+    app = small_app()
+    click(app.train_button, app)
+    click(app.train_button, app)
+
+    assert [r.epoch for r in app.history] == [0, 1, 2, 3]
+    assert app.progress_label.value == "epoch 3 &middot; 2/2 done"
+    assert "(epochs 2-3)" in app.last_status
+
+
+def test_live_training_label_uses_the_table_epoch_and_counts_done_epochs():
+    progress = SimpleNamespace(value=0, max=0)
+    label = SimpleNamespace(value="")
+    live = LiveTraining(progress, label, lambda record: None, min_interval=0)
+
+    live.on_train_begin(3, 4)
+    live.on_batch_end(5, 0, 0.5)
+    assert label.value == "epoch 5 &middot; 0/3 done &middot; loss 0.5000"
+    live.on_epoch_end(SimpleNamespace(epoch=5, partial=False))
+    live.on_batch_end(6, 0, 0.25)
+    assert label.value == "epoch 6 &middot; 1/3 done &middot; loss 0.2500"
+
+
 def test_app_method_change_sets_its_default_flow_epochs():
     app = small_app()
 
@@ -548,6 +723,11 @@ def test_format_box_rounds_outwards_and_parses_back():
         ("a, b", 1, "box entry 0 must be two numbers"),
         ("0, 1", 3, r"one 'low, high' pair per feature \(3\), separated by ';'"),
         ("1, 0", 1, r"box\[0\] must have lower < upper"),
+        ("-1e308, 1e308", 1, r"box\[0\] is too wide: upper - lower overflows"),
+        ("-1e13, 1e13", 1, r"box\[0\] must be at most 1e\+12 wide .*, 2e\+13 wide"),
+        ("0, 1; 0, 2e12", 2, r"box\[1\] must be at most 1e\+12 wide .*, 2e\+12 wide"),
+        ("nan, 1", 1, "box must have finite bounds"),
+        ("-inf, 1", 1, "box must have finite bounds"),
     ],
 )
 def test_parse_box_rejects_bad_text(text, n_features, match):

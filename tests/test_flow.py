@@ -398,6 +398,11 @@ def test_flow_before_running_raises_a_clear_error():
             "boundary_tuple must have finite bounds",
         ),
         ({"boundary_tuple": [1, 2]}, ValueError, "sequence of .lower, upper. pairs"),
+        (
+            {"boundary_tuple": [(-1e308, 1e308), (-1, 1)]},
+            ValueError,
+            r"boundary_tuple\[0\] is too wide: upper - lower overflows",
+        ),
         ({"n_samples": 0}, ValueError, "n_samples must be a positive integer; got 0"),
         ({"n_samples": 2.5}, TypeError, "n_samples must be an integer"),
         ({"n_epochs": -1}, ValueError, "n_epochs must be >= 0; got -1"),

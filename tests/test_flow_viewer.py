@@ -1,31 +1,21 @@
 import base64
 import json
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import traitlets
 from sklearn.decomposition import PCA
 
 from gdeep_widgets._binary import unpack_array
+from gdeep_widgets.plots import CLASS_COLORS
 from gdeep_widgets.widgets import MESSAGE_TYPES, FlowViewer
 from gdeep_widgets.widgets import flow_viewer as flow_viewer_module
 
-
-@pytest.fixture
-def sent(monkeypatch):
-    """Patch a viewer's send to record (content, buffers) instead."""
-
-    def patch(viewer):
-        messages = []
-
-        def send(content, buffers=None):
-            messages.append((content, [bytes(b) for b in buffers or []]))
-
-        monkeypatch.setattr(viewer, "send", send)
-        return messages
-
-    return patch
+COLORS_JS = Path(__file__).resolve().parents[1] / "js" / "src" / "lib" / "colors.js"
 
 
 def from_browser(viewer, content):
@@ -277,7 +267,10 @@ X3, Y3 = np.zeros((3, 2)), np.array([0, 1, 2])
         ({"data": X3, "labels": Y3, "class_names": ["a"]}, ValueError, "all 3 classes"),
         ({"labels": Y3}, ValueError, "labels were given without data"),
         ({"fps": 0}, ValueError, r"fps must be in \(0, 120\]"),
-        ({"delta": -1.0}, ValueError, "delta must be > 0"),
+        ({"delta": -1.0}, ValueError, r"delta must be in \(0, 0.5\); got -1.0"),
+        ({"delta": 0.5}, ValueError, r"delta must be in \(0, 0.5\); got 0.5"),
+        ({"frame": 3}, ValueError, "frame must be 0 while the viewer has no frames"),
+        ({"fps": float("nan")}, ValueError, "fps must be finite"),
         ({"point_size": 0.0}, ValueError, "point_size must be > 0"),
         ({"height": 10}, ValueError, r"height must be in \[120, 4000\]"),
     ],
@@ -294,12 +287,23 @@ def test_flow_viewer_rejects_bad_input(kwargs, error, message):
         (([[0.0, 1.0]], [0.1, 0.2]), ValueError, "one value per point of points"),
         (([[0.0, 1.0]], [-0.1]), ValueError, "distances must be >= 0"),
         (([[0.0, np.inf]],), ValueError, "points must contain only finite"),
+        (([[0.0, 1.0]], None, -1), ValueError, "epoch must be >= 0; got -1"),
+        (([[0.0, 1.0]], None, 1.5), TypeError, "epoch must be an integer"),
     ],
 )
-def test_add_frame_rejects_bad_input(args, error, message):
+def test_add_frame_rejects_bad_input(sent, args, error, message):
     viewer = FlowViewer(X3, Y3)
+    messages = sent(viewer)
     with pytest.raises(error, match=message):
         viewer.add_frame(*args)
+    assert viewer.n_frames == 0
+    assert messages == []
+
+
+def test_set_frames_rejects_negative_epochs():
+    viewer = FlowViewer(X3, Y3)
+    with pytest.raises(ValueError, match="epochs must be >= 0; got -1"):
+        viewer.set_frames([np.zeros((1, 2))] * 2, epochs=[-1, 0])
     assert viewer.n_frames == 0
 
 
@@ -315,6 +319,139 @@ def test_add_frame_rejects_bad_input(args, error, message):
 def test_set_background_rejects_bad_input(gap, top, extent, message):
     with pytest.raises(ValueError, match=message):
         FlowViewer(X3, Y3).set_background(gap, top, extent)
+
+
+# -- state from the browser -----------------------------------------------------
+
+
+def comm_update(viewer, state):
+    # The path ipywidgets takes for a state update from the front end.
+    viewer._handle_msg(
+        {
+            "content": {"data": {"method": "update", "state": state}},
+            "buffers": [],
+        }
+    )
+
+
+@pytest.fixture
+def resent(monkeypatch):
+    """Record the trait names a viewer sends back to the browser."""
+
+    def patch(viewer):
+        names = []
+        original = viewer.send_state
+
+        def send_state(key=None):
+            names.extend([key] if isinstance(key, str) else key or [])
+            return original(key)
+
+        monkeypatch.setattr(viewer, "send_state", send_state)
+        return names
+
+    return patch
+
+
+def viewer_with_frames(n_frames=3):
+    viewer = FlowViewer(*data_2d())
+    for _ in range(n_frames):
+        viewer.add_frame(np.zeros((2, 2)))
+    viewer.frame = 1
+    return viewer
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("frame", -7, "frame must be >= 0; got -7"),
+        ("frame", 3, r"frame must be in \[0, 2\] for 3 frames; got 3"),
+        ("fps", 0, r"fps must be in \(0, 120\]; got 0.0"),
+        ("delta", 0.75, r"delta must be in \(0, 0.5\); got 0.75"),
+        ("point_size", -1, "point_size must be > 0"),
+        ("height", 5, r"height must be in \[120, 4000\]"),
+        ("frame", "2", "The 'frame' trait .* expected an int"),
+    ],
+)
+def test_flow_viewer_set_state_rejects_bad_values_and_keeps_the_old(
+    resent, name, value, message
+):
+    viewer = viewer_with_frames()
+    before = getattr(viewer, name)
+    names = resent(viewer)
+
+    with pytest.warns(UserWarning, match=f"rejected {name}=.*: {message}"):
+        viewer.set_state({name: value})
+
+    assert getattr(viewer, name) == before
+    assert names == [name]  # the browser gets Python's value back
+
+
+def test_flow_viewer_set_state_keeps_the_good_values_of_a_message():
+    viewer = viewer_with_frames()
+
+    with pytest.warns(UserWarning, match="rejected fps=0"):
+        viewer.set_state({"frame": 2, "fps": 0, "show_data": False})
+
+    assert (viewer.frame, viewer.fps, viewer.show_data) == (2, 8.0, False)
+
+
+def test_flow_viewer_comm_updates_cannot_write_bad_or_read_only_traits(resent):
+    viewer = viewer_with_frames()
+    key = viewer._store_key
+    names = resent(viewer)
+
+    with pytest.warns(UserWarning) as caught:
+        comm_update(viewer, {"frame": -3})
+        comm_update(viewer, {"fps": 0})
+        comm_update(viewer, {"n_frames": 99, "frame": 2})
+        comm_update(viewer, {"_store_key": "x", "_message_types": {}})
+
+    assert (viewer.frame, viewer.fps, viewer.n_frames) == (2, 8.0, 3)
+    assert viewer._store_key == key
+    assert viewer._message_types == MESSAGE_TYPES
+    texts = [str(w.message) for w in caught]
+    assert len(texts) == 5
+    assert "n_frames is read-only (written by Python only); it stays 3" in texts[2]
+    assert all(re.search("(rejected|ignored) [_a-z]+=", text) for text in texts)
+    assert names == ["frame", "fps", "n_frames", "_message_types", "_store_key"]
+
+
+def test_flow_viewer_good_comm_updates_apply_without_warnings():
+    viewer = viewer_with_frames()
+
+    comm_update(viewer, {"frame": 2, "playing": True, "error": "draw: oops"})
+
+    assert (viewer.frame, viewer.playing, viewer.error) == (2, True, "draw: oops")
+
+
+def test_flow_viewer_trait_errors_are_trait_errors_and_value_errors():
+    viewer = viewer_with_frames()
+
+    with pytest.raises(traitlets.TraitError, match="frame must be in") as info:
+        viewer.frame = 999
+
+    assert isinstance(info.value, ValueError)
+    assert viewer.frame == 1
+    with pytest.raises(traitlets.TraitError, match="fps must be in"):
+        with viewer.hold_trait_notifications():
+            viewer.fps = -1
+    assert viewer.fps == 8.0
+
+
+def test_converged_colour_stands_apart_from_the_class_palette():
+    (converged,) = re.findall(
+        r'export const CONVERGED = "(#[0-9a-fA-F]{6})"', COLORS_JS.read_text()
+    )
+
+    def lightness(hex_color):
+        rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        y = linear @ [0.2126, 0.7152, 0.0722]
+        return 116 * np.cbrt(y) - 16 if y > 216 / 24389 else 24389 / 27 * y
+
+    # Lightness, unlike hue, is seen by colour-blind readers too.
+    gaps = {c: abs(lightness(converged) - lightness(c)) for c in CLASS_COLORS}
+    assert min(gaps.values()) > 10, gaps
 
 
 def test_set_frames_checks_lengths_before_changing_anything():

@@ -14,6 +14,10 @@ __all__ = [
     "ARRAYS",
     "CLASS_NAMES",
     "DESCRIPTION_WIDTH",
+    "MAX_BOX_WIDTH",
+    "MAX_WEIGHTS",
+    "check_network_size",
+    "count_weights",
     "describe_network",
     "format_box",
     "history_table_html",
@@ -26,6 +30,17 @@ __all__ = [
 ARRAYS = "arrays"
 
 DESCRIPTION_WIDTH = "92px"
+
+#: Most weights (and biases) a network of the app may have: 50 million float32
+#: take 200 MB, and Adam keeps two more copies; past that, training on a CPU
+#: would take hours per epoch and may exhaust the kernel's memory.
+MAX_WEIGHTS = 50_000_000
+
+#: Widest side of a flow box, upper - lower. Wider is a typo rather than a
+#: region to sample (the points would all land far from the data), and near
+#: 1e308 the width itself overflows (1e308 - -1e308 is inf), which used to
+#: surface as a confusing error from the heat map grid.
+MAX_BOX_WIDTH = 1e12
 
 #: Label and tooltip of each dataset parameter of the registry.
 PARAM_TEXT = {
@@ -114,8 +129,9 @@ def parse_box(text, n_features):
     Raises
     ------
     ValueError
-        Naming the entry that is not two numbers, a wrong number of pairs, or
-        a pair with low >= high.
+        Naming the entry that is not two numbers, a wrong number of pairs, a
+        bound that is not finite, a pair with low >= high, or a pair wider
+        than :data:`MAX_BOX_WIDTH`.
     """
     parts = [part.strip() for part in str(text).split(";") if part.strip()]
     pairs = []
@@ -135,14 +151,41 @@ def parse_box(text, n_features):
             f"box must have one 'low, high' pair per feature ({n_features}), "
             f"separated by ';'; got {len(pairs)} pair(s) in {str(text)!r}."
         )
-    box = check_box(pairs, "box", n_features)
-    return [(float(lo), float(hi)) for lo, hi in box]
+    box = [(float(lo), float(hi)) for lo, hi in check_box(pairs, "box", n_features)]
+    for i, (lo, hi) in enumerate(box):
+        # Python floats: 1e308 - (-1e308) is inf here, without a numpy warning.
+        width = hi - lo
+        if not math.isfinite(width) or width > MAX_BOX_WIDTH:
+            raise ValueError(
+                f"box[{i}] must be at most {MAX_BOX_WIDTH:g} wide (upper - lower); "
+                f"got ({lo:g}, {hi:g}), {width:g} wide. Narrow it, or click the "
+                "button next to the box to fit it to the data."
+            )
+    return box
+
+
+def count_weights(n_features, hidden, n_classes):
+    """Number of weights and biases of the network n_features -> hidden -> n_classes."""
+    widths = [n_features, *hidden, n_classes]
+    return sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+
+
+def check_network_size(n_features, hidden, n_classes):
+    """Raise a ValueError when the network has more than MAX_WEIGHTS weights."""
+    n_weights = count_weights(n_features, hidden, n_classes)
+    if n_weights > MAX_WEIGHTS:
+        raise ValueError(
+            f"the network {' -> '.join(map(str, [n_features, *hidden, n_classes]))} "
+            f"would have {n_weights:,} weights; at most {MAX_WEIGHTS:,} are "
+            "allowed. Use narrower or fewer hidden layers."
+        )
+    return n_weights
 
 
 def describe_network(n_features, hidden, n_classes):
     """One line: the full architecture and its parameter count."""
     widths = [n_features, *hidden, n_classes]
-    n_params = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+    n_params = count_weights(n_features, hidden, n_classes)
     chain = " &rarr; ".join(str(w) for w in widths)
     return (
         f"<span title='Net({[n_features, *hidden]}, n_classes={n_classes}): input "

@@ -16,24 +16,25 @@ class LiveTraining(TrainingCallback):
     ----------
     progress : ipywidgets.IntProgress
     label : ipywidgets.HTML
-        Shows the epoch of the run and the last batch loss.
+        Shows the epoch, numbered as in the epoch table (from 0, across
+        runs), how many epochs of this run are done, and the last batch loss:
+        "epoch 12 · 2/10 done · loss 0.3141".
     on_epoch : callable
         Called with each EpochRecord (redraws the plot and the table).
-    first_epoch : int, default=0
-        Number of the run's first epoch, to count epochs within the run.
     min_interval : float, default=0.1
         Shortest time between two progress updates, in seconds: one comm
         message per batch would flood the front end on fast models, and ten
         updates a second look continuous.
     """
 
-    def __init__(self, progress, label, on_epoch, first_epoch=0, min_interval=0.1):
+    def __init__(self, progress, label, on_epoch, min_interval=0.1):
         self.progress = progress
         self.label = label
         self.on_epoch = on_epoch
-        self.first_epoch = first_epoch
         self.min_interval = min_interval
         self.done = 0
+        self.epochs_done = 0
+        self.n_epochs = 0
         self.last = 0.0
 
     def on_train_begin(self, n_epochs, n_batches):
@@ -47,16 +48,19 @@ class LiveTraining(TrainingCallback):
         if now - self.last >= self.min_interval:
             self.last = now
             self.progress.value = self.done
-            self.label.value = (
-                f"epoch {epoch - self.first_epoch + 1}/{self.n_epochs} &middot; "
-                f"loss {loss:.4f}"
-            )
+            self.label.value = f"{self.done_text(epoch)} &middot; loss {loss:.4f}"
         return False
 
     def on_epoch_end(self, record):
+        if not record.partial:
+            self.epochs_done += 1
         self.progress.value = self.done
         self.on_epoch(record)
         return False
+
+    def done_text(self, epoch):
+        """Label text for table epoch ``epoch``: "epoch 12 · 2/10 done"."""
+        return f"epoch {epoch} &middot; {self.epochs_done}/{self.n_epochs} done"
 
 
 class FramePusher:

@@ -3,16 +3,43 @@
 from __future__ import annotations
 
 import numpy as np
+import traitlets
 
 from .._validation import check_array, check_float, to_numpy
 
 __all__ = [
+    "TraitTypeError",
+    "TraitValueError",
     "check_background",
     "check_class_names",
     "check_distances",
+    "check_trait",
     "check_viewer_labels",
     "pad3",
 ]
+
+
+class TraitValueError(traitlets.TraitError, ValueError):
+    """A trait value out of range.
+
+    A TraitError, so that traitlets rolls back every change made with it under
+    ``hold_trait_notifications`` (as ipywidgets applies state from the
+    browser), and a ValueError, the error of a bad value.
+    """
+
+
+class TraitTypeError(traitlets.TraitError, TypeError):
+    """A trait value of the wrong type; see :class:`TraitValueError`."""
+
+
+def check_trait(check, *args, **kwargs):
+    """Return ``check(*args, **kwargs)``, its errors raised as trait errors."""
+    try:
+        return check(*args, **kwargs)
+    except ValueError as exc:
+        raise TraitValueError(str(exc)) from None
+    except TypeError as exc:
+        raise TraitTypeError(str(exc)) from None
 
 
 def pad3(P):

@@ -33,6 +33,9 @@ from ..training import TrainingHistory, train_classification_nn
 from ._app_controls import (
     ARRAYS,
     CLASS_NAMES,
+    MAX_WEIGHTS,
+    check_network_size,
+    count_weights,
     describe_network,
     format_box,
     history_table_html,
@@ -82,7 +85,8 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         Legend names of the classes of ``y``.
     arch : str, default="20, 20, 20, 10"
         Hidden layer widths. The input width is the number of features of
-        the data and the output width its number of classes.
+        the data and the output width its number of classes. The network may
+        have at most 50 million weights (``MAX_WEIGHTS``).
     n_epochs : int, default=10
         Training epochs per click on Train.
     learning_rate : float, default=1e-3
@@ -123,7 +127,8 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
     busy : bool
         Whether a training or flow job is running.
     last_status, last_error : str
-        Text of the status line, and of the last failure ("" when none).
+        Text of the status line, and of the last error it showed; "" when
+        none, or once a later action or job has succeeded.
     dataset_select, dataset_params, arch_text, arch_info, n_epochs_input,
     learning_rate_input, batch_size_input, n_samples_input, box_text,
     box_fit_button, box_info, method_select, flow_epochs_input, delta_input,
@@ -136,8 +141,9 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
     -----
     A training or flow job runs in a ``threading.Thread``; a second click
     while it runs is refused with a message, and :meth:`wait` joins it.
-    A failure inside a job is logged and shown in the status line; the app
-    stays usable.
+    A failure inside a job, or in any widget callback, is logged and shown
+    in the status line; the app stays usable. A heat map that cannot be
+    drawn after a successful training is a warning there, not a failure.
 
     For page scripts and browser tests, the app's root element has the class
     ``gdeep-app``, plus ``gdeep-busy`` and ``gdeep-job-train`` or
@@ -190,7 +196,18 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         if dataset == ARRAYS and self._user_data is None:
             raise ValueError("dataset='arrays' shows X and y; pass X and y as well.")
         check_choice(dataset, "dataset", [name for _, name in choices])
-        parse_architecture(arch)
+        hidden = parse_architecture(arch)
+        # The data is not made yet: count with its fewest possible features
+        # (yours, or 1) and classes, so that only a network too large for any
+        # dataset is refused here; the Model tab checks the rest.
+        n_in = 1 if self._user_data is None else self._user_data[0].shape[1]
+        n_weights = count_weights(n_in, hidden, 2)
+        if n_weights > MAX_WEIGHTS:
+            raise ValueError(
+                f"arch {arch!r} makes a network of at least {n_weights:,} weights; "
+                f"at most {MAX_WEIGHTS:,} are allowed. Use narrower or fewer "
+                "hidden layers."
+            )
         n_epochs = check_int(n_epochs, "n_epochs", low=1, high=10_000)
         learning_rate = check_float(
             learning_rate, "learning_rate", low=0, low_open=True
@@ -220,6 +237,7 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         self.class_names = []
         self.last_status = ""
         self.last_error = ""
+        self._n_errors = 0
         self._model_key = None
         self._data_version = 0
         self._arch_error = None
@@ -301,9 +319,16 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         )
         self.stop_button.on_click(self._guarded(self.stop))
         self.flow_button.on_click(self._guarded(self.start_flow, "Could not flow"))
-        self.viewer.observe(self._on_n_frames, "n_frames")
-        self.viewer.observe(self._on_viewer_error, "error")
-        self.viewer.observe(self._on_fps, "fps")
+        # The viewer's traits also change from the browser and from the job
+        # thread: an error in these observers must not escape there either.
+        viewer = "Could not follow the viewer"
+        self.viewer.observe(
+            self._guarded(self._on_n_frames, viewer, action=False), "n_frames"
+        )
+        self.viewer.observe(
+            self._guarded(self._on_viewer_error, viewer, action=False), "error"
+        )
+        self.viewer.observe(self._guarded(self._on_fps, viewer, action=False), "fps")
         self._links = [widgets.jslink((self.play, "value"), (self.viewer, "frame"))]
         self._on_fps()
 
@@ -327,12 +352,13 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         """
         if self._refuse_when_busy():
             return False
+        n_classes = max(int(self.y.max()) + 1, 2)
         try:
             hidden = parse_architecture(self.arch_text.value)
+            check_network_size(self.X.shape[1], hidden, n_classes)
         except (TypeError, ValueError) as exc:
             self._say(f"Cannot train: {exc}", "error")
             return False
-        n_classes = max(int(self.y.max()) + 1, 2)
         arch = [self.X.shape[1], *hidden]
         key = (tuple(arch), n_classes, self._data_version)
         if self.model is None:
@@ -500,10 +526,7 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
 
         first = len(self.history)
         live = LiveTraining(
-            self.progress,
-            self.progress_label,
-            lambda record: self._show_history(),
-            first_epoch=self.history[-1].epoch + 1 if self.history else 0,
+            self.progress, self.progress_label, lambda record: self._show_history()
         )
         start = time.perf_counter()
         train_classification_nn(
@@ -523,7 +546,9 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         )
         seconds = time.perf_counter() - start
         self._show_history()
-        self._draw_background()
+        # The model is trained by now: a failure to draw the heat map is a
+        # warning about the picture, not a failure of the training.
+        background_error = self._redraw_background()
 
         runs = self.history[first:]
         last = self.history.last
@@ -545,8 +570,12 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
                 f"{prefix}trained {len(runs)} epoch{'s' * (len(runs) != 1)} "
                 f"(epochs {runs[0].epoch}-{last.epoch}) in {seconds:.1f} s: {figures}."
             )
-        self.progress_label.value = f"epoch {last.epoch}"
-        self._say(text[0].upper() + text[1:])
+        self.progress_label.value = live.done_text(last.epoch)
+        level = "info"
+        if background_error is not None:
+            text += f" {background_error}"
+            level = "warn"
+        self._say(text[0].upper() + text[1:], level)
         logger.info(text)
 
     def _flow(self, box, settings):
@@ -584,15 +613,14 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         stats = flow.history_[-1]
         within = 100 * stats["fraction_within_delta"]
         rule = "|p - 1/2|" if flow.n_classes_ == 2 else "top-two gap"
-        stopped = (
-            f"stopped at epoch {flow.epoch_} of {n_epochs}"
-            if flow.epoch_ < n_epochs
-            else f"{n_epochs} epochs"
+        done = flow.epoch_
+        head = (
+            f"Flow stopped at epoch {done} of {n_epochs}" if done < n_epochs else "Flow"
         )
         text = (
-            f"Flow: {flow.n_samples:,} points, {within:.1f} % on the boundary "
-            f"({rule} < {flow.delta:g}) after {stopped} in {seconds:.2f} s; "
-            f"{push.n_sent} frames sent."
+            f"{head}: {flow.n_samples:,} points, {within:.1f} % on the boundary "
+            f"({rule} < {flow.delta:g}) after {done} epoch{'s' * (done != 1)} in "
+            f"{seconds:.2f} s; {push.n_sent} frame{'s' * (push.n_sent != 1)} sent."
         )
         level = "info"
         if stats["fraction_within_delta"] == 0 and flow.epoch_ == n_epochs:
@@ -661,19 +689,22 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
     def _on_arch_change(self, change=None):
         try:
             hidden = parse_architecture(self.arch_text.value)
+            if self.X is not None:
+                n_classes = max(int(self.y.max()) + 1, 2)
+                check_network_size(self.X.shape[1], hidden, n_classes)
         except (TypeError, ValueError) as exc:
             self._arch_error = str(exc)
             self.arch_info.value = status_html(str(exc), "error")
         else:
             self._arch_error = None
             if self.X is not None:
-                n_classes = max(int(self.y.max()) + 1, 2)
                 self.arch_info.value = (
                     "<div style='font-size:12px;line-height:1.4;margin:2px 0 4px'>"
                     "Network: "
                     f"{describe_network(self.X.shape[1], hidden, n_classes)}</div>"
                 )
-        self._refresh_buttons()
+        finally:
+            self._refresh_buttons()
 
     def _on_box_change(self, change=None):
         if self.X is None:
@@ -686,15 +717,36 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         else:
             self._box_error = None
             self.box_info.value = ""
-            if not self.busy:
-                self._draw_background()
-        self._refresh_buttons()
+        finally:
+            # Also after an unexpected error, so that no button stays disabled.
+            self._refresh_buttons()
+        if self._box_error is None and not self.busy:
+            before = self.viewer.background.get("extent")
+            problem = self._redraw_background()
+            if problem is not None:
+                self._say(problem, "warn")
+            extent = self.viewer.background.get("extent")
+            if extent is not None and extent != before:
+                # The heat map spans the box, and a 2D view fits its camera
+                # to the heat map too.
+                self.viewer.reset_camera()
 
     def _fit_box(self, *_):
         self.box_text.value = format_box(box_around(self.X, 0.1))
 
     def _on_method_change(self, change):
         self.flow_epochs_input.value = DEFAULT_EPOCHS[change["new"]]
+
+    def _redraw_background(self):
+        """Draw the heat map; on failure clear it and return a warning, else None."""
+        try:
+            self._draw_background()
+        except Exception as exc:
+            logger.exception("DecisionBoundaryApp: could not draw the heat map")
+            self.viewer.clear_background()
+            message = str(exc) or type(exc).__name__
+            return f"The background heat map could not be drawn: {message}"
+        return None
 
     def _draw_background(self):
         """Heat map of the network's output under 2D data, over the flow box."""
@@ -733,31 +785,46 @@ class DecisionBoundaryApp(AppLayout, widgets.VBox):
         )
 
     def _on_fps(self, change=None):
-        self.play.interval = max(int(round(1000 / self.viewer.fps)), 1)
+        fps = self.viewer.fps
+        # The viewer rejects fps <= 0; this guard only keeps a bad value that
+        # got through from dividing by zero.
+        if fps > 0:
+            self.play.interval = max(int(round(1000 / fps)), 1)
 
     def _on_viewer_error(self, change):
         if change["new"]:
             self._say(f"Viewer: {change['new']}", "error")
 
     def _say(self, text, level="info"):
+        if level == "error":
+            self.last_error = text
+            self._n_errors += 1
         self.last_status = text
         self.status.value = status_html(text, level)
 
     def _fail(self, what, exc):
         message = str(exc) or type(exc).__name__
-        self.last_error = f"{type(exc).__name__}: {message}"
         self._say(f"{what}: {message}", "error")
+        self.last_error = f"{type(exc).__name__}: {message}"
 
-    def _guarded(self, handler, what="Error"):
-        """Wrap a widget callback so that an error shows in the status line."""
+    def _guarded(self, handler, what="Error", action=True):
+        """Wrap a widget callback so that an error shows in the status line.
+
+        An ``action`` (a user's click or edit) that ends without an error
+        clears ``last_error``; the viewer's observers leave it alone.
+        """
 
         def call(*args):
+            errors = self._n_errors
             try:
-                return handler(*args)
+                result = handler(*args)
             except Exception as exc:
                 logger.exception("DecisionBoundaryApp: %s", what)
                 self._fail(what, exc)
                 return None
+            if action and self._n_errors == errors:
+                self.last_error = ""
+            return result
 
         return call
 

@@ -22,9 +22,12 @@ from .._validation import check_array, check_float, check_int
 from ..projection import Projection
 from ._html import page_html
 from ._inputs import (
+    TraitTypeError,
+    TraitValueError,
     check_background,
     check_class_names,
     check_distances,
+    check_trait,
     check_viewer_labels,
     pad3,
 )
@@ -50,6 +53,11 @@ PAGE_TRAITS = (
     "playing", "fps", "loop", "point_size", "data_point_size", "show_data",
     "show_unconverged", "delta", "background", "height", "_message_types",
 )  # fmt: skip
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _read_bundle(path):
@@ -102,10 +110,14 @@ class FlowViewer(anywidget.AnyWidget):
     again when :meth:`set_data` replaces the data; frames added later keep the
     user's camera (:meth:`reset_camera` fits it to everything).
 
+    Sample points on the boundary (distance < ``delta``) are white with a dark
+    ring: every class colour and the distance ramp are darker or coloured,
+    so they stand apart by lightness, which colour-blind readers see too.
+
     Many points are drawn smaller (see ``point_size``), and in 3D sample
     points farther from the camera are drawn darker, a depth cue that lets a
-    dense boundary read as a surface: its far side looks olive rather than
-    the legend's yellow.
+    dense boundary read as a surface: its far side looks grey rather than
+    the legend's white.
 
     A page holds at most about 16 live WebGL contexts. A viewer creates its
     renderer only while on screen and releases it after some time off
@@ -155,9 +167,10 @@ class FlowViewer(anywidget.AnyWidget):
     """int, default=0: number of frames sent. Written by Python only."""
 
     frame = traitlets.Int(0).tag(sync=True)
-    """int, default=0: index of the frame shown. Written by both sides; the
-    browser writes it locally on every playback tick and sends it to Python
-    debounced (~300 ms), so ``jslink`` with a Play widget needs no kernel."""
+    """int in [0, max(n_frames - 1, 0)], default=0: index of the frame shown.
+    Written by both sides; the browser writes it locally on every playback
+    tick and sends it to Python debounced (~300 ms), so ``jslink`` with a Play
+    widget needs no kernel."""
 
     playing = traitlets.Bool(False).tag(sync=True)
     """bool, default=False: whether playback runs. Written by both sides."""
@@ -175,7 +188,8 @@ class FlowViewer(anywidget.AnyWidget):
     the fitted camera distance in 3D). Many points are drawn smaller, about
     1.2 * s / sqrt(n) pixels for n points and a drawing whose shorter side is
     s pixels (zoomed in 2D counts as larger), but not under 2 pixels, so that
-    a dense boundary reads as a surface; their dark ring thins out with them.
+    a dense boundary reads as a surface; the dark ring of points on the
+    boundary thins out with them, down to a pale one-pixel ring.
     Written by Python."""
 
     data_point_size = traitlets.Float(5.0).tag(sync=True)
@@ -190,8 +204,9 @@ class FlowViewer(anywidget.AnyWidget):
     ``delta``. Written by both sides."""
 
     delta = traitlets.Float(0.01).tag(sync=True)
-    """float > 0, default=0.01: distance (probability units) under which a
-    sample point counts as on the boundary. Written by Python."""
+    """float in (0, 0.5), default=0.01: distance (probability units) under which
+    a sample point counts as on the boundary, as in GradientFlow. Written by
+    Python."""
 
     background = traitlets.Dict({}).tag(sync=True)
     """dict, default={}: 2D heat map of the network output, {"gap": float32
@@ -232,34 +247,104 @@ class FlowViewer(anywidget.AnyWidget):
         elif class_names is not None:
             self.class_names = class_names
 
-    # -- validation of traits set by users --------------------------------
+    # -- validation of traits set by users or by the browser ------------------
+    # Validators raise TraitError (TraitValueError is also a ValueError), so
+    # that traitlets rolls a rejected value back under hold_trait_notifications,
+    # as ipywidgets applies state from the browser.
 
     @traitlets.validate("fps")
     def _valid_fps(self, proposal):
-        return check_float(proposal.value, "fps", low=0, high=120, low_open=True)
+        return check_trait(
+            check_float, proposal.value, "fps", low=0, high=120, low_open=True
+        )
 
-    @traitlets.validate("point_size", "data_point_size", "delta")
+    @traitlets.validate("point_size", "data_point_size")
     def _valid_positive(self, proposal):
-        return check_float(proposal.value, proposal.trait.name, low=0, low_open=True)
+        return check_trait(
+            check_float, proposal.value, proposal.trait.name, low=0, low_open=True
+        )
+
+    @traitlets.validate("delta")
+    def _valid_delta(self, proposal):
+        return check_trait(
+            check_float,
+            proposal.value,
+            "delta",
+            low=0,
+            high=0.5,
+            low_open=True,
+            high_open=True,
+        )
 
     @traitlets.validate("frame")
     def _valid_frame(self, proposal):
-        return check_int(proposal.value, "frame", low=0)
+        frame = check_trait(check_int, proposal.value, "frame", low=0)
+        n_frames = self.n_frames
+        if frame > max(n_frames - 1, 0):
+            if n_frames == 0:
+                rule = "0 while the viewer has no frames"
+            else:
+                plural = "s" * (n_frames != 1)
+                rule = f"in [0, {n_frames - 1}] for {n_frames} frame{plural}"
+            raise TraitValueError(f"frame must be {rule}; got {frame}.")
+        return frame
 
     @traitlets.validate("height")
     def _valid_height(self, proposal):
-        return check_int(proposal.value, "height", low=120, high=4000)
+        return check_trait(check_int, proposal.value, "height", low=120, high=4000)
 
     @traitlets.validate("n_dims")
     def _valid_n_dims(self, proposal):
-        return check_int(proposal.value, "n_dims", low=2, high=3)
+        return check_trait(check_int, proposal.value, "n_dims", low=2, high=3)
 
     @traitlets.validate("class_names")
     def _valid_class_names(self, proposal):
         value = proposal.value
         if not all(isinstance(name, str) for name in value):
-            raise TypeError("class_names must be a list of str.")
+            raise TraitTypeError("class_names must be a list of str.")
         return value
+
+    def set_state(self, sync_data):
+        """Apply state from the browser, keeping Python's value where it is bad.
+
+        Read-only traits (``n_frames``, ``_message_types``, ``_store_key``) are
+        written by Python only, so the browser's values for them are ignored;
+        a value that fails validation is rejected and the old one kept. Either
+        way the browser gets Python's value back, and a warning names the
+        trait and the rule.
+        """
+        read_only = {
+            name
+            for name, trait in self.traits(sync=True).items()
+            if trait.read_only and name in sync_data
+        }
+        state = {k: v for k, v in sync_data.items() if k not in read_only}
+        rejected = {}
+        try:
+            super().set_state(state)
+        except traitlets.TraitError:
+            # traitlets rolled back the whole message; keep its good values.
+            for name, value in state.items():
+                try:
+                    super().set_state({name: value})
+                except traitlets.TraitError as exc:
+                    rejected[name] = exc
+        if not (read_only or rejected):
+            return
+        self.send_state(sorted(read_only | rejected.keys()))
+        for name in sorted(read_only):
+            warnings.warn(
+                f"FlowViewer ignored {name}={_shown(sync_data[name])} from the "
+                f"front end: {name} is read-only (written by Python only); it "
+                f"stays {_shown(getattr(self, name))}.",
+                stacklevel=2,
+            )
+        for name, exc in rejected.items():
+            warnings.warn(
+                f"FlowViewer rejected {name}={_shown(sync_data[name])} from the "
+                f"front end and kept {_shown(getattr(self, name))}: {exc}",
+                stacklevel=2,
+            )
 
     # -- data ---------------------------------------------------------------
 
@@ -362,9 +447,17 @@ class FlowViewer(anywidget.AnyWidget):
         distances : array-like of shape (n_points,), default=None
             Distance of each point to the boundary, >= 0; None colours the
             points neutrally.
-        epoch : int, default=None
+        epoch : int >= 0, default=None
             Flow epoch of the frame, shown next to the frame number.
+
+        Raises
+        ------
+        ValueError
+            For points with NaN or inf or another column count than the data,
+            distances of another length or < 0, or an epoch < 0.
         """
+        if epoch is not None:
+            epoch = check_int(epoch, "epoch", low=0)
         position, distance = self._prepare_frame(points, distances, "points")
         follow = not self.playing and self.frame >= len(self._frames) - 1
         self._append(position, distance, epoch)
@@ -381,7 +474,7 @@ class FlowViewer(anywidget.AnyWidget):
         frames : sequence of array-like of shape (n_points, n_features)
         distances : sequence of array-like of shape (n_points,), default=None
             One array per frame, or None.
-        epochs : sequence of int, default=None
+        epochs : sequence of int >= 0, default=None
         """
         if isinstance(frames, (str, bytes, dict)) or not hasattr(frames, "__len__"):
             raise TypeError(
@@ -394,7 +487,9 @@ class FlowViewer(anywidget.AnyWidget):
                     f"{len(values)}."
                 )
         if epochs is not None:
-            epochs = [None if e is None else check_int(e, "epochs") for e in epochs]
+            epochs = [
+                None if e is None else check_int(e, "epochs", low=0) for e in epochs
+            ]
         checked = [
             check_array(P, f"frames[{k}]", allow_empty=True)
             for k, P in enumerate(frames)
@@ -542,7 +637,7 @@ class FlowViewer(anywidget.AnyWidget):
 
     def _append(self, position, distance, epoch):
         if epoch is not None:
-            epoch = check_int(epoch, "epoch")
+            epoch = check_int(epoch, "epoch", low=0)
         self._frames.append(position)
         self._distances.append(distance)
         self._epochs.append(epoch)

@@ -110,3 +110,21 @@ test("dispose removes the store's model listeners", () => {
   store.dispose();
   assert.equal(model.handlerCount(), 0);
 });
+
+test("distances of 0 count as distances; NaN, as none", () => {
+  const { model, store } = setup();
+  model.emit("msg:custom", ...frameMessage(0, [0, 0, 0], [NaN]));
+  assert.equal(store.hasDistances, false);
+
+  model.emit("msg:custom", ...frameMessage(1, [1, 1, 1], [0]));
+  assert.equal(store.hasDistances, true);
+  assert.equal(store.maxDistance, 0);
+
+  model.emit("msg:custom", ...frameMessage(2, [2, 2, 2], [0.3]));
+  model.push("n_frames", 2);
+  // A frame without distances left in the store must not spoil the maximum.
+  assert.equal(store.maxDistance, 0);
+  assert.equal(store.hasDistances, true);
+  model.push("n_frames", 1);
+  assert.equal(store.hasDistances, false);
+});

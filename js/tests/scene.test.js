@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   MIN_POINT_SIZE,
+  MIN_RING_WIDTH,
   adaptivePointSize,
   createScene,
   ringWidth,
@@ -97,10 +98,11 @@ test("points shrink with their number, between a floor and point_size", () => {
   assert.equal(adaptivePointSize(6, 0, area), 6);
 });
 
-test("the ring of converged points thins out on small points", () => {
+test("the ring of converged points thins out but never vanishes", () => {
   assert.equal(ringWidth(6), 1);
-  assert.equal(ringWidth(MIN_POINT_SIZE), 0);
-  assert.ok(ringWidth(4.5) > 0 && ringWidth(4.5) < 1);
+  assert.equal(ringWidth(MIN_POINT_SIZE), MIN_RING_WIDTH);
+  assert.ok(ringWidth(4.5) > MIN_RING_WIDTH && ringWidth(4.5) < 1);
+  assert.equal(ringWidth(0), 0);
 });
 
 test("setSizes gives a dense cloud smaller points than a sparse one", () => {

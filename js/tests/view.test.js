@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import widget from "../src/flow-viewer.js";
+import { CONVERGED } from "../src/lib/colors.js";
 import { createModelState } from "../src/lib/model-state.js";
 import { createFlowView } from "../src/lib/view.js";
 import {
@@ -66,6 +67,47 @@ test("render builds the UI and reports its state without WebGL", async () => {
   const title = byClass(root, "gdeep-title");
   assert.equal(title.textContent, "<script>alert(1)</script>");
   assert.equal(title.children.length, 0);
+
+  cleanup();
+  shared.dispose();
+});
+
+test("the legend shows on-boundary points white and ringed", async () => {
+  const model = createFakeModel(traits2d());
+  const shared = createModelState(model);
+  const el = document.createElement("div");
+  const cleanup = createFlowView({ model, el, ...shared });
+  model.emit("msg:custom", ...frameMessage(0, [0, 0, 0, 9, 9, 0], [0.5, 0]));
+  await drawn();
+
+  const legend = byClass(el.children[0], "gdeep-legend");
+  const row = legend.children.find((node) =>
+    node.textContent.startsWith("on boundary"),
+  );
+  const swatch = row.children[0];
+  assert.equal(swatch.className, "gdeep-swatch gdeep-ring");
+  assert.equal(swatch.style.background, CONVERGED);
+  assert.equal(CONVERGED, "#ffffff");
+  assert.ok(byClass(legend, "gdeep-ramp"));
+
+  cleanup();
+  shared.dispose();
+});
+
+test("a frame all on the boundary gets the on-boundary legend", async () => {
+  const model = createFakeModel(traits2d());
+  const shared = createModelState(model);
+  const el = document.createElement("div");
+  const cleanup = createFlowView({ model, el, ...shared });
+  model.emit("msg:custom", ...frameMessage(0, [0, 0, 0, 9, 9, 0], [0, 0]));
+  await drawn();
+
+  const legend = byClass(el.children[0], "gdeep-legend");
+  const texts = legend.children.map((node) => node.textContent);
+  assert.ok(texts.includes("on boundary (< δ = 0.01)"), texts.join(" | "));
+  assert.ok(!texts.includes("sample points"), texts.join(" | "));
+  // No ramp from 0 to δ: no point is off the boundary.
+  assert.equal(byClass(legend, "gdeep-ramp"), undefined);
 
   cleanup();
   shared.dispose();

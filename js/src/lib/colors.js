@@ -29,8 +29,15 @@ export const VIRIDIS = [
 /** Not-yet-converged points use viridis up to this position. */
 export const FAR_END = 0.0;
 export const NEAR_END = 0.8;
-/** Points with distance < delta: the bright end, drawn with a dark ring. */
-export const CONVERGED = "#fde725";
+/**
+ * Points with distance < delta: white, drawn with a dark ring. The classes
+ * take the hues and the lightness from black to yellow, and the ramp runs
+ * from dark to light, so white is the one colour left: the light end past
+ * the ramp, told apart from every class by lightness and by its ring, not by
+ * hue alone (colour-blind readers). The ramp's own light end, yellow, is
+ * lost next to the yellow and orange classes.
+ */
+export const CONVERGED = "#ffffff";
 /** Points without a known distance. */
 export const UNKNOWN = "#8c8c8c";
 export const BACKGROUND = "#ffffff";

@@ -215,15 +215,20 @@ export function createControls(root, actions, signal) {
       classNames.forEach((name, k) => row(classColor(k), name));
       if (hasSamples && hasDistances) {
         rows.push(element("div", "gdeep-legend-head", "distance to boundary"));
-        const ramp = element("div", "gdeep-ramp");
-        ramp.style.background = rampGradientCss();
-        const labels = element("div", "gdeep-ramp-labels");
-        labels.append(
-          element("span", "", formatNumber(maxDistance)),
-          element("span", "", `δ = ${formatNumber(delta)}`),
-        );
-        rows.push(ramp, labels);
-        row(CONVERGED, `on boundary (< δ)`, true);
+        // The ramp only when some point is (or was) off the boundary.
+        const withRamp = maxDistance >= delta;
+        if (withRamp) {
+          const ramp = element("div", "gdeep-ramp");
+          ramp.style.background = rampGradientCss();
+          const labels = element("div", "gdeep-ramp-labels");
+          labels.append(
+            element("span", "", formatNumber(maxDistance)),
+            element("span", "", `δ = ${formatNumber(delta)}`),
+          );
+          rows.push(ramp, labels);
+        }
+        const bound = withRamp ? "δ" : `δ = ${formatNumber(delta)}`;
+        row(CONVERGED, `on boundary (< ${bound})`, true);
       } else if (hasSamples) {
         row(UNKNOWN, "sample points");
       }

@@ -49,7 +49,7 @@ export function decodeFrame(content, buffers) {
  *
  * @param {object} model anywidget model (get/on/off/send)
  * @returns {object} store with get, length, size, subscribe, requestAll,
- *   maxDistance, dispose
+ *   maxDistance, hasDistances, dispose
  */
 export function createFrameStore(model) {
   const types = messageTypes(model);
@@ -57,23 +57,31 @@ export function createFrameStore(model) {
   const listeners = new Set();
   let size = 0;
   let maxDistance = 0;
+  let hasDistances = false;
 
   const emit = (event) => {
     for (const listener of [...listeners]) listener(event);
   };
 
+  // NaN (no distance given) is skipped: it compares false.
+  const measure = (frame) => {
+    for (const d of frame.distances) {
+      if (d > maxDistance) maxDistance = d;
+      if (d >= 0) hasDistances = true;
+    }
+  };
+
   const put = (frame) => {
     if (frames[frame.index] === undefined) size += 1;
     frames[frame.index] = frame;
-    for (const d of frame.distances) {
-      if (d > maxDistance) maxDistance = d;
-    }
+    measure(frame);
   };
 
   const clear = () => {
     frames.length = 0;
     size = 0;
     maxDistance = 0;
+    hasDistances = false;
   };
 
   const onMessage = (content, buffers) => {
@@ -105,10 +113,8 @@ export function createFrameStore(model) {
     }
     frames.length = n;
     maxDistance = 0;
-    for (const frame of frames) {
-      if (frame)
-        for (const d of frame.distances) maxDistance = Math.max(maxDistance, d);
-    }
+    hasDistances = false;
+    for (const frame of frames) if (frame) measure(frame);
     emit({ kind: "clear" });
   };
 
@@ -129,6 +135,10 @@ export function createFrameStore(model) {
     /** Largest finite distance over all frames (0 when none). */
     get maxDistance() {
       return maxDistance;
+    },
+    /** Whether any frame holds a distance (not NaN), even if all are 0. */
+    get hasDistances() {
+      return hasDistances;
     },
     /** Call `listener(event)` on frame / clear / reset_camera / error. */
     subscribe(listener) {

@@ -50,7 +50,7 @@ void main() {
 }`;
 
 // Round points with an antialiased rim; vRing.x > 0 draws a dark ring of
-// that relative width and vRing.y strength (converged sample points).
+// that relative width and vRing.y strength (converged sample points, white).
 const POINT_FRAGMENT = /* glsl */ `
 uniform float uOpacity;
 varying vec3 vColor;
@@ -162,13 +162,19 @@ export function adaptivePointSize(maxSize, n, area) {
   return Math.min(maxSize, Math.max(MIN_POINT_SIZE, fitted));
 }
 
+/** Thinnest ring, in CSS pixels (drawn one pixel wide at this strength). */
+export const MIN_RING_WIDTH = 0.5;
+
 /**
  * Width in CSS pixels of the dark ring of converged points of diameter
- * `size`: 1 px on large points, thinning out on small ones, where a ring
- * would swallow the colour.
+ * `size`: 1 px on large points, thinner (drawn one pixel wide and paler) on
+ * small ones, where a full ring would swallow the white; but never under
+ * MIN_RING_WIDTH, since without its ring a white point vanishes on the white
+ * background.
  */
 export function ringWidth(size) {
-  return Math.min(Math.max((size - 4) / 2, 0), 1);
+  if (!(size > 0)) return 0;
+  return Math.min(Math.max((size - 2) / 4, MIN_RING_WIDTH), 1);
 }
 
 function createPointCloud(renderOrder, options) {

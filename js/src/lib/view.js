@@ -340,7 +340,7 @@ export function createFlowView({ model, el, store, player }) {
     ui.setLegend({
       classNames: dataCount > 0 ? model.get("class_names") || [] : [],
       hasSamples: store.size > 0,
-      hasDistances: store.maxDistance > 0,
+      hasDistances: store.hasDistances,
       delta: model.get("delta"),
       maxDistance: store.maxDistance,
     });

@@ -69,11 +69,13 @@ def check_random_state(value, name="random_state", allow_generator=True):
         return None
     if allow_generator and isinstance(value, np.random.Generator):
         return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        kinds = "None, an integer >= 0" + (
-            " or a numpy Generator" if allow_generator else ""
-        )
+    kinds = "None, an integer >= 0"
+    if allow_generator:
+        kinds += " or a numpy Generator"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {kinds}; got {_shown(value)}.")
+    if value < 0:
+        raise ValueError(f"{name} must be {kinds}; got {_shown(value)}.")
     return int(value)
 
 

@@ -123,6 +123,18 @@ def _check_writable(out):
         )
     if not os.access(folder, os.W_OK):
         raise ValueError(f"out must be in a writable folder; got {str(folder)!r}.")
+    # Permissions alone do not tell (root, read-only mounts, /proc): try it.
+    existed = path.exists()
+    try:
+        with open(path, "ab" if existed else "xb"):
+            pass
+    except OSError as exc:
+        raise ValueError(
+            f"out must be a file that can be written; {str(path)!r} cannot "
+            f"({exc.strerror or exc})."
+        ) from None
+    if not existed:
+        path.unlink()
 
 
 def write_page(out, X, y, flow, model, experiment):
@@ -154,7 +166,16 @@ def export_page(source, out, title=None):
     """
     from .widgets import FlowViewer
 
-    with np.load(source, allow_pickle=False) as arrays:
+    try:
+        archive = np.load(source, allow_pickle=False)
+    except ValueError:
+        archive = None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(
+            f"source must be an .npz archive written by numpy.savez; {source} is "
+            "not one."
+        )
+    with archive as arrays:
         keys = set(arrays.files)
         data_key = "X" if "X" in keys else "data" if "data" in keys else None
         label_key = "y" if "y" in keys else "labels" if "labels" in keys else None

@@ -141,7 +141,7 @@ def _point3(base_point):
         shift = np.asarray(base_point, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"base_point must be 3 numbers; got {base_point!r}.") from None
-    if shift.size != 3 or shift.ndim > 2:
+    if shift.shape not in ((3,), (1, 3)):
         raise ValueError(
             f"base_point must be one point of shape (3,) or (1, 3); got shape "
             f"{shift.shape}."

@@ -72,10 +72,12 @@ class GradientFlow:
     model : torch.nn.Module or callable
         Maps a tensor of shape (n, n_features) to logits (n, n_classes),
         probabilities (n, n_classes), or the probability of class 1 as (n,) or
-        (n, 1); see ``output``. A Module is evaluated in eval mode, and its
-        train/eval flags, parameters and buffers are left exactly as they
-        were; a plain callable is called as it is (a Module it wraps keeps
-        whatever mode it is in).
+        (n, 1); see ``output``. The output must be differentiable with respect
+        to the input (no ``torch.no_grad()`` or ``.detach()`` inside); a model
+        that is not raises a TypeError here. A Module is evaluated in eval
+        mode, and its train/eval flags, parameters and buffers are left exactly
+        as they were; a plain callable is called as it is (a Module it wraps
+        keeps whatever mode it is in).
     boundary_tuple : sequence of (lower, upper) pairs
         The box to sample in, one interval per input feature.
     n_samples : int, default=10000
@@ -458,7 +460,8 @@ class GradientFlow:
         """Check the model takes the box's points and find what it returns."""
         corners = np.stack([self.box[:, 0], self.box.mean(1), self.box[:, 1]])
         x = torch.as_tensor(corners, device=self.device, dtype=self.dtype)
-        with torch.no_grad(), keep_modes(self._module()):
+        x.requires_grad_(True)
+        with torch.enable_grad(), keep_modes(self._module()):
             self._set_eval()
             try:
                 out = self._call(x)
@@ -467,6 +470,14 @@ class GradientFlow:
                     f"boundary_tuple has {self.n_features} intervals, but the model "
                     f"rejects inputs with {self.n_features} features: {exc}"
                 ) from None
+        if not out.requires_grad:
+            raise TypeError(
+                "model must give outputs that torch can differentiate with respect "
+                "to the input points; this one's output has no gradient (a "
+                "torch.no_grad() or .detach() in its forward, or an output that "
+                "ignores its input)."
+            )
+        out = out.detach()
         if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
             kind, n_classes = "probability", 2
         elif out.ndim == 2 and out.shape[1] >= 2:

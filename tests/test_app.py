@@ -719,7 +719,13 @@ def test_format_box_rounds_outwards_and_parses_back():
 @pytest.mark.parametrize(
     "text, n_features, match",
     [
-        ("1, 2; 3", 2, "box entry 1 must be two numbers 'low, high'; got '3'"),
+        ("1, 2; 3", 2, "box entry 1 must be two numbers 'low, high', .*; got '3'"),
+        (
+            "(-1, 1), (1, -1)",
+            2,
+            "box entry 0 must be two numbers 'low, high', one pair per feature "
+            "separated by ';'",
+        ),
         ("a, b", 1, "box entry 0 must be two numbers"),
         ("0, 1", 3, r"one 'low, high' pair per feature \(3\), separated by ';'"),
         ("1, 0", 1, r"box\[0\] must have lower < upper"),

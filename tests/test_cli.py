@@ -84,6 +84,34 @@ def test_export_names_the_missing_arrays(tmp_path, capsys):
     assert "must hold an array named X (or data) or frames" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("kind", ["npy", "text"])
+def test_export_refuses_a_file_that_is_not_an_npz_archive(kind, tmp_path, capsys):
+    if kind == "npy":
+        source = tmp_path / "arrays.npy"
+        np.save(source, np.zeros((3, 2)))
+    else:
+        source = tmp_path / "notes.npz"
+        source.write_text("not an archive")
+    out = tmp_path / "x.html"
+    assert main(["export", str(source), "--out", str(out)]) == 2
+    assert "source must be an .npz archive written by numpy.savez" in (
+        capsys.readouterr().err
+    )
+    assert not out.exists()
+
+
+def test_checking_out_leaves_no_trace(tmp_path):
+    from gdeep_widgets.cli import _check_writable
+
+    old = tmp_path / "page.html"
+    old.write_text("old page")
+    _check_writable(old)
+    assert old.read_text() == "old page"
+    new = tmp_path / "new.html"
+    _check_writable(new)
+    assert not new.exists()
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -93,6 +121,10 @@ def test_export_names_the_missing_arrays(tmp_path, capsys):
         (["--delta", "0.7"], r"delta must be in \(0.0, 0.5\); got 0.7"),
         (["--seed", "-3"], "seed must be None, an integer >= 0"),
         (["--out", "/nonexistent-folder/x.html"], "must be in an existing folder"),
+        (
+            ["--out", "/proc/gdeep-widgets-test.html"],
+            "out must be (in a writable folder|a file that can be written)",
+        ),
     ],
 )
 def test_demo_checks_every_option_before_any_work(args, message, capsys, monkeypatch):

@@ -144,6 +144,14 @@ def test_make_dataset_blobs_with_several_classes():
             "base_point must be one point",
         ),
         (
+            lambda: make_torus_point_cloud(
+                0, 10, 0.0, Rotation(0, 1, 0), [[0], [0], [0]]
+            ),
+            ValueError,
+            r"base_point must be one point of shape \(3,\) or \(1, 3\); got shape "
+            r"\(3, 1\)",
+        ),
+        (
             lambda: make_torus_point_cloud(-1, 10, 0.0, Rotation(0, 1, 0), [0, 0, 0]),
             ValueError,
             "label must be >= 0; got -1",

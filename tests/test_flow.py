@@ -476,10 +476,37 @@ def test_flow_with_a_tiny_delta_picks_a_smaller_tolerance():
     "kwargs, error, message",
     [
         ({"device": "gpu0"}, ValueError, "device must name a torch device"),
-        ({"random_state": -1}, TypeError, "random_state must be None, an integer"),
+        ({"random_state": -1}, ValueError, "random_state must be None, an integer"),
         ({"random_state": "x"}, TypeError, "random_state must be None, an integer"),
     ],
 )
 def test_flow_rejects_bad_device_and_seed(kwargs, error, message):
     with pytest.raises(error, match=message):
         GradientFlow(Net([2, 4]), BOX2, **kwargs)
+
+
+class NoGradNet(nn.Module):
+    """A linear net whose forward runs without autograd."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 2)
+
+    @torch.no_grad()
+    def forward(self, x):
+        return self.linear(x)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        NoGradNet(),
+        lambda x: nn.functional.softmax(x @ torch.ones(2, 2), 1).detach(),
+        lambda x: torch.zeros(len(x), 2),
+        lambda x: torch.full((len(x),), 0.9),
+    ],
+    ids=["no_grad-forward", "detached", "constant-logits", "constant-probability"],
+)
+def test_flow_rejects_a_model_it_cannot_differentiate_before_any_work(model):
+    with pytest.raises(TypeError, match="differentiate with respect to the input"):
+        GradientFlow(model, BOX2, n_samples=10)

@@ -143,7 +143,8 @@ def parse_box(text, n_features):
             numbers = []
         if len(numbers) != 2:
             raise ValueError(
-                f"box entry {i} must be two numbers 'low, high'; got {part!r}."
+                f"box entry {i} must be two numbers 'low, high', one pair per "
+                f"feature separated by ';'; got {part!r}."
             )
         pairs.append(tuple(numbers))
     if len(pairs) != n_features:

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from harness import (  # noqa: E402
+    APP,
     EXAMPLES,
     VIEWER,
     environ,
@@ -45,6 +46,7 @@ from harness import (  # noqa: E402
     hermetic_env,
     launch_chromium,
     menu_command,
+    run_app_job,
     set_slider,
     start_lab,
     start_voila,
@@ -54,7 +56,6 @@ from harness import (  # noqa: E402
     wait_kernel_idle,
 )
 
-APP = ".gdeep-app"
 
 #: Pictures larger than this are reported: they weigh on the README.
 MAX_BYTES = 500_000
@@ -204,27 +205,6 @@ def _set_number(locator, value):
     locator.press("Enter")
 
 
-def _run_job(page, button_class, job_class, timeout=600_000):
-    """Click a job button; wait until the app has run ``job_class`` and is idle."""
-    page.locator(APP).evaluate(
-        """(root) => {
-             const trace = root.__gdeepJobs = [[...root.classList]];
-             new MutationObserver(() => trace.push([...root.classList]))
-               .observe(root, { attributes: true, attributeFilter: ['class'] });
-           }"""
-    )
-    page.locator(f"{APP} .{button_class}").click()
-    page.wait_for_function(
-        """([sel, job]) => {
-             const root = document.querySelector(sel);
-             return root.__gdeepJobs.some((classes) => classes.includes(job))
-               && !root.classList.contains('gdeep-busy');
-           }""",
-        arg=[APP, job_class],
-        timeout=timeout,
-    )
-
-
 def shoot_app_voila(browser, env, work, path):
     log = work / "voila.log"
     server, base = start_voila(EXAMPLES / "app.ipynb", env, log)
@@ -240,9 +220,9 @@ def shoot_app_voila(browser, env, work, path):
         previous.wait_for_element_state("hidden")
         page.get_by_role("tab", name="Model").click()
         _set_number(page.locator(f"{APP} .gdeep-n-epochs input"), 30)
-        _run_job(page, "gdeep-train-button", "gdeep-job-train")
+        run_app_job(page, "gdeep-train-button", "gdeep-job-train", timeout=600_000)
         page.get_by_role("tab", name="Flow").click()
-        _run_job(page, "gdeep-flow-button", "gdeep-job-flow")
+        run_app_job(page, "gdeep-flow-button", "gdeep-job-flow", timeout=600_000)
         last = int(page.locator(f"{APP} .gdeep-flow-epochs input").input_value())
         wait_attribute(page, "frame", last, selector=f"{APP} {VIEWER}")
         # The mouse away from the buttons, so that none is shown hovered.

@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 
 VIEWER = ".gdeep-flow-viewer"
+APP = ".gdeep-app"
 
 ENV_DIRS = {
     "JUPYTER_CONFIG_DIR": "jupyter-config",
@@ -197,6 +198,15 @@ def _kernels_under(folder):
     return found
 
 
+def _wait_or_stop(server, url, timeout):
+    """Wait for ``url`` to answer; stop the server if it never does."""
+    try:
+        server.wait_http(url, timeout)
+    except BaseException:
+        server.stop()
+        raise
+
+
 def start_lab(root_dir, env, log_path, timeout=120):
     """Start JupyterLab serving ``root_dir``; returns ``(server, base_url)``."""
     port = free_port()
@@ -216,11 +226,7 @@ def start_lab(root_dir, env, log_path, timeout=120):
     ]
     server = Server("JupyterLab", cmd, env, root_dir, log_path)
     base = f"http://127.0.0.1:{port}"
-    try:
-        server.wait_http(f"{base}/api/status", timeout)
-    except BaseException:
-        server.stop()
-        raise
+    _wait_or_stop(server, f"{base}/api/status", timeout)
     return server, base
 
 
@@ -239,12 +245,8 @@ def start_voila(notebook, env, log_path, timeout=120):
     ]
     server = Server("Voila", cmd, env, notebook.parent, log_path)
     base = f"http://127.0.0.1:{port}"
-    try:
-        # Voila's root page runs the notebook; its static files answer at once.
-        server.wait_http(f"{base}/voila/static/voila.js", timeout)
-    except BaseException:
-        server.stop()
-        raise
+    # Voila's root page runs the notebook; its static files answer at once.
+    _wait_or_stop(server, f"{base}/voila/static/voila.js", timeout)
     return server, base
 
 
@@ -356,11 +358,10 @@ VIEWER_STATE_JS = """(root) => {
   return out;
 }"""
 
-# Count canvas pixels that differ from the background colour (read from the
-# canvas corner, as the viewer paints its background over the whole canvas):
-# in total, per quadrant, and their centroid, in canvas pixel coordinates;
-# plus a hash of the whole image, to tell two drawings apart.
-PIXELS_JS = """(root, threshold) => {
+# The start of a function body over a viewer's root element: copies its WebGL
+# canvas into a 2D one and sets `data` (RGBA bytes), `width` and `height`;
+# returns null when there is no canvas yet.
+CANVAS_IMAGE_JS = """
   const canvas = root.querySelector('canvas');
   if (!canvas || !canvas.width || !canvas.height) return null;
   const copy = document.createElement('canvas');
@@ -369,6 +370,13 @@ PIXELS_JS = """(root, threshold) => {
   const g = copy.getContext('2d', { willReadFrequently: true });
   g.drawImage(canvas, 0, 0);
   const { data, width, height } = g.getImageData(0, 0, copy.width, copy.height);
+"""
+
+# Count canvas pixels that differ from the background colour (read from the
+# canvas corner, as the viewer paints its background over the whole canvas):
+# in total, per quadrant, and their centroid, in canvas pixel coordinates;
+# plus a hash of the whole image, to tell two drawings apart.
+PIXELS_JS = "(root, threshold) => {" + CANVAS_IMAGE_JS + """
   const bg = [data[0], data[1], data[2]];
   let n = 0, sx = 0, sy = 0, hash = 2166136261;
   const quadrants = [0, 0, 0, 0];  // top-left, top-right, bottom-left, bottom-right
@@ -459,3 +467,36 @@ def set_slider(locator, k):
         " el.dispatchEvent(new Event('input', {bubbles: true})); }",
         k,
     )
+
+
+# Records the class list of the app root on every change, so that a job is
+# seen to start and end even when it is over before the next poll.
+JOB_TRACE_JS = """(root) => {
+  if (root.__gdeepJobObserver) root.__gdeepJobObserver.disconnect();
+  const trace = root.__gdeepJobs = [];
+  const record = () => trace.push([...root.classList]);
+  record();
+  const observer = new MutationObserver(record);
+  observer.observe(root, { attributes: true, attributeFilter: ['class'] });
+  root.__gdeepJobObserver = observer;
+}"""
+
+
+def run_app_job(page, button_class, job_class, timeout=300_000):
+    """Click a DecisionBoundaryApp job button; wait until that job ran and ended.
+
+    Returns the app root's class list once it is idle again.
+    """
+    app = page.locator(APP)
+    app.evaluate(JOB_TRACE_JS)
+    page.locator(f"{APP} .{button_class}").click()
+    page.wait_for_function(
+        """([sel, job]) => {
+             const root = document.querySelector(sel);
+             return root.__gdeepJobs.some((classes) => classes.includes(job))
+               && !root.classList.contains('gdeep-busy');
+           }""",
+        arg=[APP, job_class],
+        timeout=timeout,
+    )
+    return app.evaluate("(root) => [...root.classList]")

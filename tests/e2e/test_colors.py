@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from harness import VIEWER, viewer_state, wait_drawn
+from harness import CANVAS_IMAGE_JS, VIEWER, viewer_state, wait_drawn
 
 from gdeep_widgets import FlowViewer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 # Pixels of the right half of the canvas (the sample points), by kind.
-SAMPLE_PIXELS_JS = """(root) => {
-  const canvas = root.querySelector('canvas');
-  const copy = document.createElement('canvas');
-  copy.width = canvas.width;
-  copy.height = canvas.height;
-  const g = copy.getContext('2d', { willReadFrequently: true });
-  g.drawImage(canvas, 0, 0);
-  const { data, width, height } = g.getImageData(0, 0, copy.width, copy.height);
+SAMPLE_PIXELS_JS = "(root) => {" + CANVAS_IMAGE_JS + """
   const counts = { white: 0, ring: 0, yellow: 0, orange: 0 };
   for (let y = 0; y < height; y++) {
     for (let x = Math.ceil(width / 2); x < width; x++) {

@@ -17,10 +17,12 @@ import re
 
 import pytest
 from harness import (
+    APP,
     EXAMPLES,
     VIEWER,
     canvas_pixels,
     read_trace,
+    run_app_job,
     start_trace,
     start_voila,
     viewer_state,
@@ -29,7 +31,6 @@ from harness import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
-APP = ".gdeep-app"
 N_DATA = 1500
 N_TRAIN_EPOCHS = 4
 N_FLOW_POINTS = 3000
@@ -68,34 +69,8 @@ def _input(page, dom_class):
     return page.locator(f"{APP} .{dom_class} input")
 
 
-# Records the class list of the app root on every change, so that a job is
-# seen to start and end even when it is over before the next poll.
-JOB_TRACE_JS = """(root) => {
-  if (root.__gdeepJobObserver) root.__gdeepJobObserver.disconnect();
-  const trace = root.__gdeepJobs = [];
-  const record = () => trace.push([...root.classList]);
-  record();
-  const observer = new MutationObserver(record);
-  observer.observe(root, { attributes: true, attributeFilter: ['class'] });
-  root.__gdeepJobObserver = observer;
-}"""
-
-
-def _run_job(page, button_class, job_class, timeout=300_000):
-    """Click a job button; wait until the app has run ``job_class`` and is idle."""
-    app = page.locator(APP)
-    app.evaluate(JOB_TRACE_JS)
-    page.locator(f"{APP} .{button_class}").click()
-    page.wait_for_function(
-        """([sel, job]) => {
-             const root = document.querySelector(sel);
-             return root.__gdeepJobs.some((classes) => classes.includes(job))
-               && !root.classList.contains('gdeep-busy');
-           }""",
-        arg=[APP, job_class],
-        timeout=timeout,
-    )
-    classes = app.evaluate("(root) => [...root.classList]")
+def _run_job(page, button_class, job_class):
+    classes = run_app_job(page, button_class, job_class)
     assert "gdeep-busy" not in classes and job_class not in classes, classes
 
 
